@@ -1,0 +1,293 @@
+"""The curation admin.
+
+A letter's signatures are never inlined in full (a letter may have thousands, and
+Django refuses forms of over 1,000 fields): the letter form links to the paginated,
+filterable signature list and offers a few empty rows to add signatories in place.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import (
+    Addressee,
+    Endorsement,
+    Letter,
+    Organisation,
+    OrganisationAlias,
+    Organiser,
+    Person,
+    PersonAlias,
+    Quote,
+    ReportedCount,
+    Response,
+    Signature,
+    SignatureStatus,
+    Source,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "outlet", "kind", "date", "is_copy", "headline_is_rebuilt"]
+    list_filter = ["kind", "is_copy", "headline_is_rebuilt"]
+    search_fields = ["url", "outlet", "headline"]
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+
+
+class SignatureOfSignerInline(admin.TabularInline):
+    """The letters a signer signed, read-only: edit them on the signature itself."""
+
+    model = Signature
+    fields = ["letter", "published_name", "role", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "letter signed"
+    verbose_name_plural = "letters signed"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter")
+
+
+class EndorsementOfEndorserInline(admin.TabularInline):
+    model = Endorsement
+    fields = ["letter", "office", "date", "stance", "source"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "letter endorsed"
+    verbose_name_plural = "letters endorsed"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter", "source")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases__name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OrganisationAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
+
+
+class PersonAliasInline(admin.TabularInline):
+    model = PersonAlias
+    extra = 1
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "website"]
+    search_fields = ["name", "aliases__name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PersonAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
+
+
+class ReportedCountInline(admin.TabularInline):
+    model = ReportedCount
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class AddresseeInline(admin.TabularInline):
+    model = Addressee
+    extra = 0
+    autocomplete_fields = ["person", "organisation"]
+
+
+class OrganiserInline(admin.TabularInline):
+    model = Organiser
+    extra = 0
+    autocomplete_fields = ["person", "organisation", "source"]
+
+
+class EndorsementInline(admin.StackedInline):
+    model = Endorsement
+    extra = 0
+    autocomplete_fields = ["person", "organisation", "source"]
+
+
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    extra = 0
+    autocomplete_fields = ["person", "source"]
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class NewSignatureInline(admin.TabularInline):
+    """Empty rows to add signatories without leaving the letter; existing ones are
+    listed (paginated) on the signature admin, one click away."""
+
+    model = Signature
+    fields = ["organisation", "person", "published_name", "role", "country", "status"]
+    autocomplete_fields = ["organisation", "person"]
+    extra = 3
+    can_delete = False
+    verbose_name = "new signatory"
+    verbose_name_plural = "add signatories (existing ones: use the link above)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "display_date",
+        "visibility",
+        "side",
+        "listed_count",
+        "signatures_link",
+        "accepts_signups",
+    ]
+    list_filter = ["visibility", "side", "accepts_signups", "title_is_descriptive"]
+    search_fields = ["title", "slug", "summary"]
+    readonly_fields = ["listed_count", "signatures_link"]
+    autocomplete_fields = ["in_response_to", "asks_source"]
+    filter_horizontal = ["documents", "coverage"]
+    fieldsets = [
+        (None, {"fields": ["title", "title_is_descriptive", "slug", "date", "date_note"]}),
+        ("Publication", {"fields": ["visibility", "accepts_signups"]}),
+        (
+            "Content",
+            {
+                "fields": [
+                    "summary",
+                    "asks",
+                    "asks_source",
+                    "platforms",
+                    "side",
+                    "stance",
+                    "in_response_to",
+                    "documents",
+                    "coverage",
+                    "signatories_note",
+                    "notes",
+                ]
+            },
+        ),
+        ("Signatories", {"fields": ["listed_count", "signatures_link"]}),
+    ]
+    inlines = [
+        ReportedCountInline,
+        AddresseeInline,
+        OrganiserInline,
+        NewSignatureInline,
+        EndorsementInline,
+        QuoteInline,
+        ResponseInline,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the letter's stable public identifier: set once, never edited.
+        if obj is not None:
+            return [*self.readonly_fields, "slug"]
+        return self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else {"slug": ["title"]}
+
+    @admin.display(description="Date", ordering="date")
+    def display_date(self, letter: Letter) -> str:
+        return letter.display_date
+
+    @admin.display(description="Signatures")
+    def signatures_link(self, letter: Letter) -> str:
+        if letter.pk is None:
+            return "—"
+        url = reverse("admin:letters_signature_changelist") + f"?letter__id__exact={letter.pk}"
+        return format_html('<a href="{}">View and filter the signatures</a>', url)
+
+
+class SignerKindFilter(admin.SimpleListFilter):
+    title = "signer kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [("organisation", "Organisation"), ("individual", "Individual")]
+
+    def queryset(self, request, queryset):
+        return queryset.of_kind(self.value()) if self.value() else queryset
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = [
+        "published_name",
+        "signer",
+        "letter",
+        "status",
+        "role",
+        "country",
+        "first_listed",
+    ]
+    list_filter = ["status", SignerKindFilter, "country_is_inferred", "letter"]
+    list_select_related = ["letter", "organisation", "person"]
+    search_fields = ["published_name", "organisation__name", "person__name", "role"]
+    autocomplete_fields = ["letter", "organisation", "person", "sources"]
+    readonly_fields = ["entered_at"]
+    list_per_page = 100
+    actions = ["mark_confirmed", "mark_disputed", "mark_withdrawn"]
+
+    def get_changeform_initial_data(self, request):
+        return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, **extra) -> None:
+        changed = queryset.exclude(status=status).update(status=status, **extra)
+        label = SignatureStatus(status).label.lower()
+        noun = "signature" if changed == 1 else "signatures"
+        self.message_user(request, f"{changed} {noun} marked {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected signatures confirmed", permissions=["change"])
+    def mark_confirmed(self, request, queryset):
+        self._set_status(
+            request, queryset, SignatureStatus.CONFIRMED, withdrawn_on=None, withdrawal_reason=""
+        )
+
+    @admin.action(description="Mark selected signatures disputed", permissions=["change"])
+    def mark_disputed(self, request, queryset):
+        self._set_status(
+            request, queryset, SignatureStatus.DISPUTED, withdrawn_on=None, withdrawal_reason=""
+        )
+
+    @admin.action(description="Mark selected signatures withdrawn today", permissions=["change"])
+    def mark_withdrawn(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            SignatureStatus.WITHDRAWN,
+            withdrawn_on=timezone.localdate().isoformat(),
+            withdrawal_reason="Withdrawal recorded by staff.",
+        )
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    list_display = ["endorser", "letter", "office", "jurisdiction", "date", "stance"]
+    list_filter = ["stance", "jurisdiction"]
+    list_select_related = ["letter", "person", "organisation"]
+    search_fields = ["person__name", "organisation__name", "office", "quote"]
+    autocomplete_fields = ["letter", "person", "organisation", "source"]

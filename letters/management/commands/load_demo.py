@@ -1,0 +1,48 @@
+"""Load the demo fixtures: idempotent, and all or nothing.
+
+Every fixture in fixtures/ uses natural keys (slugs and URLs), so loading again
+updates the same rows instead of adding new ones, and the whole load runs in one
+transaction: a broken fixture leaves the database exactly as it was.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from letters.models import Letter, Organisation, Person, Signature
+
+
+class Command(BaseCommand):
+    help = "Load the demo fixtures (the end-to-end encryption debate) into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "fixtures",
+            nargs="*",
+            type=Path,
+            help="Fixture files to load (default: every *.json in fixtures/).",
+        )
+
+    def handle(self, *args, fixtures: list[Path], **options):
+        paths = fixtures or sorted((settings.BASE_DIR / "fixtures").glob("*.json"))
+        if not paths:
+            raise CommandError("No fixture found in fixtures/.")
+        try:
+            with transaction.atomic():
+                for path in paths:
+                    call_command("loaddata", str(path), verbosity=0)
+        except Exception as error:  # any failure is reported plainly, nothing is kept
+            raise CommandError(
+                f"Could not load the demo data; nothing was changed. {type(error).__name__}: "
+                f"{error}"
+            ) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {Letter.objects.count()} letters, "
+                f"{Signature.objects.count()} signatures, "
+                f"{Organisation.objects.count()} organisations, {Person.objects.count()} people."
+            )
+        )

@@ -1,0 +1,953 @@
+"""Open letters, who signed them, who endorsed them, and the public sources for each fact."""
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from .partial_dates import PartialDateField, format_partial_date
+from .text import normalise
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", "News report"
+    LETTER = "letter", "The letter itself"
+    PRESS_RELEASE = "press_release", "Press release"
+    OFFICIAL = "official", "Official statement"
+    REPOSITORY = "repository", "Repository"
+    BLOG = "blog", "Blog or organisation page"
+    OTHER = "other", "Other"
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, url):
+        return self.get(url=url)
+
+
+class Source(models.Model):
+    """A public page that states a fact. Each URL is stored once and shared."""
+
+    url = models.URLField(max_length=1000, unique=True, help_text="The public page, as linked.")
+    outlet = models.CharField(
+        max_length=200, blank=True, help_text="Who published it: 'ITV News', 'gov.uk'."
+    )
+    headline = models.CharField(max_length=500, blank=True)
+    headline_is_rebuilt = models.BooleanField(
+        default=False,
+        help_text="Tick when the headline was rebuilt from the URL rather than read on the page.",
+    )
+    date = PartialDateField()
+    kind = models.CharField(max_length=20, choices=SourceKind, default=SourceKind.NEWS)
+    is_copy = models.BooleanField(
+        default=False,
+        help_text="A syndicated copy, a republication or a mirror of someone else's page.",
+    )
+    authors = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True, help_text="Public caveat about this source.")
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["outlet", "url"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(url=""), name="source_url_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline or self.outlet or self.url
+
+    def natural_key(self):
+        return (self.url,)
+
+    @property
+    def display_date(self) -> str:
+        return format_partial_date(self.date)
+
+    @property
+    def label(self) -> str:
+        """How a link to this source reads: the outlet, or the site's host name."""
+        if self.outlet:
+            return self.outlet
+        return self.url.split("//", 1)[-1].split("/", 1)[0]
+
+
+# ---------------------------------------------------------------------------
+# Organisations and people
+# ---------------------------------------------------------------------------
+
+
+class OrganisationKind(models.TextChoices):
+    CHARITY = "charity", "Charity"
+    NGO = "ngo", "NGO / civil society"
+    COMPANY = "company", "Company"
+    GOVERNMENT = "government", "Government body"
+    ACADEMIC = "academic", "Academic"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    COALITION = "coalition", "Coalition or network"
+    MEDIA = "media", "Media"
+    OTHER = "other", "Other"
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SignerQuerySet(models.QuerySet):
+    """Selection shared by organisations and people."""
+
+    def public(self):
+        """Those that appear on a published letter: signing publicly, endorsing, organising
+        or being addressed. Someone known only from a pending sign-up stays private."""
+        published = Q(letter__visibility=Visibility.PUBLISHED)
+        signer = OuterRef("pk")
+        field = self.model._meta.model_name  # "organisation" or "person"
+        return self.filter(
+            Exists(
+                Signature.objects.filter(published, status__in=PUBLIC_STATUSES, **{field: signer})
+            )
+            | Exists(Endorsement.objects.filter(published, **{field: signer}))
+            | Exists(Organiser.objects.filter(published, **{field: signer}))
+            | Exists(Addressee.objects.filter(published, **{field: signer}))
+        )
+
+    def matching(self, query: str):
+        needle = normalise(query)
+        if not needle:
+            return self
+        return self.filter(search_text__contains=needle)
+
+
+class SignerManager(SlugManager.from_queryset(SignerQuerySet)):
+    pass
+
+
+class Organisation(models.Model):
+    """One canonical record per organisation, whatever names it is published under."""
+
+    name = models.CharField(max_length=300, help_text="The organisation's usual name.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="Part of its public URL.")
+    country = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER)
+    website = models.URLField(max_length=500, blank=True)
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
+    )
+
+    objects = SignerManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("organisation_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AliasManager(models.Manager):
+    owner_field = ""
+
+    def get_by_natural_key(self, owner_slug, name):
+        return self.get(**{f"{self.owner_field}__slug": owner_slug, "name": name})
+
+
+class OrganisationAliasManager(AliasManager):
+    owner_field = "organisation"
+
+
+class OrganisationAlias(models.Model):
+    """Another name an organisation is published under ('5 Rights' for 5Rights Foundation)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    normalised_name = models.CharField(max_length=300, editable=False)
+
+    objects = OrganisationAliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "organisation aliases"
+        constraints = [
+            # One alias names one organisation, so matching a name is never ambiguous.
+            models.UniqueConstraint(
+                fields=["normalised_name"], name="organisation_alias_unique_name"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="organisation_alias_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.organisation.slug, self.name)
+
+    natural_key.dependencies = ["letters.organisation"]
+
+
+class Person(models.Model):
+    """An individual who signs (an academic, a campaigner) or an official who endorses."""
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Part of their public URL.")
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
+    )
+
+    objects = SignerManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PersonAliasManager(AliasManager):
+    owner_field = "person"
+
+
+class PersonAlias(models.Model):
+    """Another spelling of a person's name ('William Barr' for William P. Barr)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    normalised_name = models.CharField(max_length=300, editable=False)
+
+    objects = PersonAliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "person aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_alias_unique_name"),
+            models.CheckConstraint(condition=~Q(name=""), name="person_alias_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.person.slug, self.name)
+
+    natural_key.dependencies = ["letters.person"]
+
+
+# ---------------------------------------------------------------------------
+# Letters
+# ---------------------------------------------------------------------------
+
+
+class Visibility(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Side(models.TextChoices):
+    FOR = "for", "For"
+    AGAINST = "against", "Against"
+    MIXED = "mixed", "Mixed or neutral"
+
+
+class LetterQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(visibility=Visibility.PUBLISHED)
+
+    def matching(self, query: str):
+        needle = normalise(query)
+        if not needle:
+            return self
+        return self.filter(search_text__contains=needle)
+
+    def recount_listed(self) -> int:
+        """Recount the listed signatures of these letters in one UPDATE."""
+        listed = (
+            Signature.objects.filter(letter=OuterRef("pk"), status__in=LISTED_STATUSES)
+            .order_by()
+            .values("letter")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.update(listed_count=Coalesce(Subquery(listed), 0))
+
+
+class LetterManager(SlugManager.from_queryset(LetterQuerySet)):
+    pass
+
+
+class Letter(models.Model):
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Stable public identifier; set once and never changed with the title.",
+    )
+    title = models.CharField(max_length=500)
+    title_is_descriptive = models.BooleanField(
+        default=False,
+        help_text="Tick when the title is ours, describing a letter that has no title of its own.",
+    )
+    date = PartialDateField()
+    date_note = models.TextField(blank=True, help_text="Public note on how the date is known.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility, default=Visibility.DRAFT, db_index=True
+    )
+    accepts_signups = models.BooleanField(
+        default=False,
+        help_text="Hosted on this site and open for sign-ups. Off for letters we only track.",
+    )
+    summary = models.TextField(blank=True, help_text="In our own words.")
+    asks = models.TextField(blank=True, help_text="What the letter asks for, one ask per line.")
+    asks_source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    platforms = models.TextField(blank=True, help_text="Products concerned, one per line.")
+    side = models.CharField(
+        max_length=10,
+        choices=Side,
+        default=Side.MIXED,
+        help_text="Which side of the question at stake the letter takes (used for filtering).",
+    )
+    stance = models.CharField(
+        max_length=200, blank=True, help_text="The stance in words: 'against E2EE rollout'."
+    )
+    documents = models.ManyToManyField(
+        Source,
+        blank=True,
+        related_name="documented_letters",
+        help_text="The letter's own published document(s), when known.",
+    )
+    in_response_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answered_by",
+        help_text="The letter this one answers.",
+    )
+    coverage = models.ManyToManyField(Source, blank=True, related_name="covered_letters")
+    signatories_note = models.TextField(
+        blank=True, help_text="Public caveat about the signatory list (how complete it is)."
+    )
+    notes = models.TextField(blank=True, help_text="Other sourced facts, shown publicly.")
+    listed_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Signatures that count as listed; kept up to date by the app.",
+    )
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="Normalised title, kept by the app."
+    )
+
+    objects = LetterManager()
+
+    class Meta:
+        ordering = [F("date").desc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="letter_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="letter_visibility_valid"
+            ),
+            models.CheckConstraint(condition=Q(side__in=Side.values), name="letter_side_valid"),
+            models.CheckConstraint(
+                condition=~Q(in_response_to=F("pk")), name="letter_does_not_answer_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("letter_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def display_date(self) -> str:
+        return format_partial_date(self.date)
+
+    @property
+    def ask_list(self) -> list[str]:
+        return [line.strip() for line in self.asks.splitlines() if line.strip()]
+
+    @property
+    def platform_list(self) -> list[str]:
+        return [line.strip() for line in self.platforms.splitlines() if line.strip()]
+
+    def reported_summary(self) -> str:
+        """The reported signatory counts, honestly: '128–129 reported (sources differ)'.
+
+        Reads `reported_counts.all()`, so prefetch it on list pages.
+        """
+        counts = [c for c in self.reported_counts.all() if c.signatories_value is not None]
+        if not counts:
+            return ""
+        lowest = min(counts, key=lambda c: c.signatories_value)
+        highest = max(counts, key=lambda c: c.signatories_value)
+        if lowest.signatories_value == highest.signatories_value:
+            return f"{highest.signatories_text} reported"
+        plus = "+" if highest.signatories_text.rstrip().endswith("+") else ""
+        return (
+            f"{lowest.signatories_value:,}–{highest.signatories_value:,}{plus} reported "
+            "(sources differ)"
+        )
+
+    def refresh_listed_count(self) -> None:
+        Letter.objects.filter(pk=self.pk).recount_listed()
+        self.refresh_from_db(fields=["listed_count"])
+
+
+class OnLetterQuerySet(models.QuerySet):
+    """For rows that belong to a letter: public exactly when the letter is published."""
+
+    def public(self):
+        return self.filter(letter__visibility=Visibility.PUBLISHED)
+
+
+class ReportedCountManager(models.Manager.from_queryset(OnLetterQuerySet)):
+    def get_by_natural_key(self, letter_slug, source_url, signatories_text):
+        return self.get(
+            letter__slug=letter_slug, source__url=source_url, signatories_text=signatories_text
+        )
+
+
+class ReportedCount(models.Model):
+    """A number of signatories (and countries) that a source reported, as published."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="reported_counts")
+    signatories_text = models.CharField(
+        max_length=50, help_text="As published: '50+', 'about 5,000', '129'."
+    )
+    signatories_value = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number for sorting: 50 for '50+'."
+    )
+    countries = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reported_counts")
+
+    objects = ReportedCountManager()
+
+    class Meta:
+        ordering = ["signatories_value", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "source", "signatories_text"],
+                name="reported_count_unique_per_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signatories_text} signatories ({self.source.label})"
+
+    def natural_key(self):
+        return (self.letter.slug, self.source.url, self.signatories_text)
+
+    natural_key.dependencies = ["letters.letter", "letters.source"]
+
+
+class LetterPartyManager(models.Manager.from_queryset(OnLetterQuerySet)):
+    def get_by_natural_key(self, letter_slug, name):
+        return self.get(letter__slug=letter_slug, name=name)
+
+
+class Addressee(models.Model):
+    """Who a letter is addressed to: a person, an organisation, both, or a group by name."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="addressees")
+    name = models.CharField(max_length=300, help_text="As addressed: 'Mark Zuckerberg'.")
+    role = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="addressed_by"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="addressed_by"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = LetterPartyManager()
+
+    class Meta:
+        ordering = ["letter", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "name"], name="addressee_unique_per_letter"),
+        ]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.name, self.role) if part)
+
+    def natural_key(self):
+        return (self.letter.slug, self.name)
+
+    natural_key.dependencies = ["letters.letter"]
+
+
+class Organiser(models.Model):
+    """Who led, coordinated or published a letter."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="organisers")
+    name = models.CharField(max_length=300, help_text="As the source names them.")
+    role = models.CharField(max_length=300, blank=True)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="organised"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="organised"
+    )
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = LetterPartyManager()
+
+    class Meta:
+        ordering = ["letter", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "name"], name="organiser_unique_per_letter"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(organisation__isnull=True),
+                name="organiser_is_not_both_person_and_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.letter.slug, self.name)
+
+    natural_key.dependencies = ["letters.letter"]
+
+
+# ---------------------------------------------------------------------------
+# Signatures
+# ---------------------------------------------------------------------------
+
+
+class SignatureStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISPUTED = "disputed", "Disputed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", "Pending moderation"
+    REJECTED = "rejected", "Rejected"
+
+
+# One meaning everywhere: which statuses the public sees, and which count as listed.
+PUBLIC_STATUSES = (
+    SignatureStatus.REPORTED,
+    SignatureStatus.CONFIRMED,
+    SignatureStatus.DISPUTED,
+    SignatureStatus.WITHDRAWN,
+)
+LISTED_STATUSES = (SignatureStatus.REPORTED, SignatureStatus.CONFIRMED)
+
+
+class SignerKind(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    INDIVIDUAL = "individual", "Individual"
+
+
+class SignatureQuerySet(models.QuerySet):
+    def public(self):
+        """Signatures anyone may see: a public status on a published letter."""
+        return self.filter(status__in=PUBLIC_STATUSES, letter__visibility=Visibility.PUBLISHED)
+
+    def listed(self):
+        return self.filter(status__in=LISTED_STATUSES)
+
+    def of_kind(self, kind: str):
+        if kind == SignerKind.ORGANISATION:
+            return self.filter(organisation__isnull=False)
+        if kind == SignerKind.INDIVIDUAL:
+            return self.filter(person__isnull=False)
+        return self
+
+    def matching(self, query: str):
+        """Substring search over published, canonical and alias names, case- and accent-blind."""
+        needle = normalise(query)
+        if not needle:
+            return self
+        return self.filter(search_text__contains=needle)
+
+    def in_published_order(self):
+        return self.order_by("position", "published_name", "pk")
+
+    # Bulk paths bypass save() and signals, so they keep the listed count here,
+    # in the same transaction as the change.
+    def update(self, **kwargs):
+        if not {"status", "letter", "letter_id"} & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            letter_ids = set(self.values_list("letter_id", flat=True).distinct())
+            rows = super().update(**kwargs)
+            new_letter = kwargs.get("letter", kwargs.get("letter_id"))
+            if new_letter is not None:
+                letter_ids.add(getattr(new_letter, "pk", new_letter))
+            Letter.objects.filter(pk__in=letter_ids).recount_listed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for signature in objs:
+            if not signature.search_text:
+                signature.search_text = signature.build_search_text()
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            Letter.objects.filter(pk__in={s.letter_id for s in objs}).recount_listed()
+        return created
+
+
+class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
+    def get_by_natural_key(self, letter_slug, organisation_slug, person_slug):
+        return self.get(
+            letter__slug=letter_slug,
+            organisation__slug=organisation_slug or None,
+            person__slug=person_slug or None,
+        )
+
+
+class Signature(models.Model):
+    """A letter signed by exactly one organisation or one person."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="signatures")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    published_name = models.CharField(
+        max_length=300, help_text="The name exactly as this letter's list prints it."
+    )
+    role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Capacity, affiliation or office held when signing ('Home Secretary').",
+    )
+    position = models.PositiveIntegerField(
+        default=0,
+        help_text="Place in the published list (1, 2, …); 0 when the list has no order.",
+    )
+    status = models.CharField(
+        max_length=10, choices=SignatureStatus, default=SignatureStatus.REPORTED
+    )
+    first_listed = PartialDateField(
+        help_text="Date of the earliest source that lists this signatory (not when we entered "
+        "it). Empty when unknown."
+    )
+    entered_at = models.DateTimeField(default=timezone.now, help_text="When we recorded it.")
+    country = models.CharField(max_length=100, blank=True, help_text="As stated or inferred.")
+    country_is_inferred = models.BooleanField(
+        default=False, help_text="Tick when no source states the country and we inferred it."
+    )
+    withdrawn_on = PartialDateField(help_text="When the signatory withdrew (withdrawn only).")
+    withdrawal_reason = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Public caveat about this listing.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="signatures")
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = SignatureManager()
+
+    class Meta:
+        ordering = ["letter", "position", "published_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, person__isnull=True)
+                    | Q(organisation__isnull=True, person__isnull=False)
+                ),
+                name="signature_has_exactly_one_signer",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="signature_organisation_signs_once",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "person"],
+                condition=Q(person__isnull=False),
+                name="signature_person_signs_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(published_name=""), name="signature_published_name_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SignatureStatus.WITHDRAWN)
+                | Q(withdrawn_on__isnull=True, withdrawal_reason=""),
+                name="signature_withdrawal_only_when_withdrawn",
+            ),
+        ]
+        indexes = [
+            # The public list of a letter: WHERE letter_id = ? AND status IN (...)
+            # ORDER BY position, published_name.
+            models.Index(
+                fields=["letter", "status", "position", "published_name"],
+                name="signature_letter_list_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.published_name} on {self.letter}"
+
+    def get_absolute_url(self):
+        return f"{self.letter.get_absolute_url()}#signature-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        signature = super().from_db(db, field_names, values)
+        # Remembered so that moving a signature to another letter recounts both letters.
+        signature._loaded_letter_id = signature.__dict__.get("letter_id")
+        return signature
+
+    def natural_key(self):
+        return (
+            self.letter.slug,
+            self.organisation.slug if self.organisation_id else "",
+            self.person.slug if self.person_id else "",
+        )
+
+    natural_key.dependencies = ["letters.letter", "letters.organisation", "letters.person"]
+
+    @property
+    def signer(self):
+        return self.organisation or self.person
+
+    @property
+    def kind(self) -> str:
+        return SignerKind.ORGANISATION if self.organisation_id else SignerKind.INDIVIDUAL
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status in LISTED_STATUSES
+
+    @property
+    def display_first_listed(self) -> str:
+        return format_partial_date(self.first_listed)
+
+    @property
+    def display_withdrawn_on(self) -> str:
+        return format_partial_date(self.withdrawn_on)
+
+    def build_search_text(self) -> str:
+        """The published name, the canonical name and every alias, normalised."""
+        signer = self.signer
+        names = [self.published_name]
+        if signer is not None:
+            names.append(signer.name)
+            if signer.pk:
+                names.extend(signer.aliases.values_list("name", flat=True))
+        return " | ".join(dict.fromkeys(normalise(name) for name in names if name))
+
+
+# ---------------------------------------------------------------------------
+# Endorsements, quotes and responses
+# ---------------------------------------------------------------------------
+
+
+class EndorsementStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    OPPOSES = "opposes", "Opposes"
+
+
+class EndorsementManager(models.Manager.from_queryset(OnLetterQuerySet)):
+    def get_by_natural_key(self, letter_slug, source_url, organisation_slug, person_slug):
+        return self.get(
+            letter__slug=letter_slug,
+            source__url=source_url,
+            organisation__slug=organisation_slug or None,
+            person__slug=person_slug or None,
+        )
+
+
+class Endorsement(models.Model):
+    """Public support for (or opposition to) a letter by an official or an organisation."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="endorsements")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+    )
+    office = models.CharField(
+        max_length=200, blank=True, help_text="Office held at the date: 'Home Secretary'."
+    )
+    jurisdiction = models.CharField(max_length=100, blank=True, help_text="'United Kingdom'.")
+    date = PartialDateField()
+    date_note = models.TextField(blank=True)
+    quote = models.TextField(blank=True, help_text="Short, exact and attributed.")
+    stance = models.CharField(
+        max_length=10, choices=EndorsementStance, default=EndorsementStance.SUPPORTS
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="endorsements")
+    note = models.TextField(blank=True, help_text="Public context for this endorsement.")
+
+    objects = EndorsementManager()
+
+    class Meta:
+        ordering = ["letter", F("date").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, person__isnull=True)
+                    | Q(organisation__isnull=True, person__isnull=False)
+                ),
+                name="endorsement_has_exactly_one_endorser",
+            ),
+            # An official may endorse a letter several times, once per source.
+            models.UniqueConstraint(
+                fields=["letter", "person", "source"],
+                condition=Q(person__isnull=False),
+                name="endorsement_person_once_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "organisation", "source"],
+                condition=Q(organisation__isnull=False),
+                name="endorsement_organisation_once_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=EndorsementStance.values), name="endorsement_stance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.endorser} {self.get_stance_display().lower()} {self.letter}"
+
+    def natural_key(self):
+        return (
+            self.letter.slug,
+            self.source.url,
+            self.organisation.slug if self.organisation_id else "",
+            self.person.slug if self.person_id else "",
+        )
+
+    natural_key.dependencies = [
+        "letters.letter",
+        "letters.source",
+        "letters.organisation",
+        "letters.person",
+    ]
+
+    @property
+    def endorser(self):
+        return self.person or self.organisation
+
+    @property
+    def display_date(self) -> str:
+        return format_partial_date(self.date)
+
+
+class QuoteManager(models.Manager.from_queryset(OnLetterQuerySet)):
+    def get_by_natural_key(self, letter_slug, text):
+        return self.get(letter__slug=letter_slug, text=text)
+
+
+class Quote(models.Model):
+    """A short passage from the letter, or said about it, with its source."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="quotes")
+    text = models.TextField()
+    speaker = models.CharField(
+        max_length=300, help_text="'the letter', or who said it and in what capacity."
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="quotes")
+    position = models.PositiveIntegerField(default=0)
+
+    objects = QuoteManager()
+
+    class Meta:
+        ordering = ["letter", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "text"], name="quote_unique_per_letter"),
+            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"“{self.text[:60]}” ({self.speaker})"
+
+    def natural_key(self):
+        return (self.letter.slug, self.text)
+
+    natural_key.dependencies = ["letters.letter"]
+
+
+class ResponseManager(models.Manager.from_queryset(OnLetterQuerySet)):
+    def get_by_natural_key(self, letter_slug, source_url, responder):
+        return self.get(letter__slug=letter_slug, source__url=source_url, responder=responder)
+
+
+class Response(models.Model):
+    """What the addressee or someone else answered, quoted or summarised."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="responses")
+    responder = models.CharField(
+        max_length=300, help_text="Who answered: 'Facebook (spokesperson)'."
+    )
+    date = PartialDateField()
+    quote = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="In our own words, when not quoted.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
+
+    objects = ResponseManager()
+
+    class Meta:
+        ordering = ["letter", F("date").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "source", "responder"], name="response_unique_per_source"
+            ),
+            models.CheckConstraint(
+                condition=~Q(quote="") | ~Q(summary=""), name="response_has_quote_or_summary"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.responder} on {self.letter}"
+
+    def natural_key(self):
+        return (self.letter.slug, self.source.url, self.responder)
+
+    natural_key.dependencies = ["letters.letter", "letters.source"]
+
+    @property
+    def display_date(self) -> str:
+        return format_partial_date(self.date)

@@ -1,0 +1,229 @@
+"""Public pages. Each works without JavaScript; htmx requests get the list fragment only."""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from .models import (
+    PUBLIC_STATUSES,
+    Endorsement,
+    Letter,
+    Organisation,
+    Organiser,
+    Person,
+    Quote,
+    Side,
+    Signature,
+    SignerKind,
+    Visibility,
+)
+
+# Every view that answers htmx requests with a fragment varies on these headers, so a
+# cache (or the browser's Back button) never serves a bare fragment as a page.
+HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    htmx = request.htmx
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def _page_number(raw: str | None) -> int:
+    """Any malformed, zero or negative page number means the first page."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
+def _paginate(request: HttpRequest, items, per_page: int) -> Page:
+    paginator = Paginator(items, per_page)
+    number = min(_page_number(request.GET.get("page")), paginator.num_pages)
+    return paginator.page(number)
+
+
+def _query(request: HttpRequest, name: str = "q") -> str:
+    return request.GET.get(name, "").strip()[:200]
+
+
+def _public_signatures_with_letters():
+    return Signature.objects.public().select_related("letter").order_by("-letter__date", "pk")
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def home(request: HttpRequest) -> HttpResponse:
+    query = _query(request)
+    side = request.GET.get("stance", "")
+    letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
+    if query:
+        letters = letters.matching(query)
+    if side in Side.values:
+        letters = letters.filter(side=side)
+    else:
+        side = ""
+    context = {
+        "page": _paginate(request, letters, settings.INDEX_PAGE_SIZE),
+        "query": query,
+        "side": side,
+        "sides": Side.choices,
+    }
+    template = "letters/home.html"
+    if _wants_fragment(request):
+        template += "#letter-list"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    fragment = _wants_fragment(request)
+    letters = Letter.objects.published()
+    if not fragment:
+        letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
+            "reported_counts__source",
+            "addressees",
+            "organisers__source",
+            "organisers__organisation",
+            "organisers__person",
+            "documents",
+            "coverage",
+            "quotes__source",
+            "responses__source",
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.select_related("person", "organisation", "source"),
+            ),
+            Prefetch("answered_by", queryset=Letter.objects.published()),
+        )
+    letter = get_object_or_404(letters, slug=slug)
+
+    query = _query(request)
+    kind = request.GET.get("kind", "")
+    country = request.GET.get("country", "").strip()
+    public = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
+    signatures = public.matching(query).of_kind(kind)
+    if country:
+        signatures = signatures.filter(country=country)
+    signatures = signatures.select_related("organisation", "person").prefetch_related("sources")
+
+    context = {
+        "letter": letter,
+        "page": _paginate(
+            request, signatures.in_published_order(), settings.LETTER_SIGNATORIES_PER_PAGE
+        ),
+        "query": query,
+        "kind": kind if kind in SignerKind.values else "",
+        "kinds": SignerKind.choices,
+        "country": country,
+        "countries": (
+            public.exclude(country="").order_by("country").values_list("country", flat=True)
+        ).distinct(),
+        "filtered": bool(query or kind or country),
+    }
+    template = "letters/letter_detail.html"
+    if fragment:
+        template += "#signatory-list"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    query = _query(request)
+    organisations = (
+        Organisation.objects.public()
+        .matching(query)
+        .annotate(
+            letters_signed=Count(
+                "signatures",
+                filter=Q(
+                    signatures__status__in=PUBLIC_STATUSES,
+                    signatures__letter__visibility=Visibility.PUBLISHED,
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    context = {"page": _paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
+    template = "letters/organisation_list.html"
+    if _wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(
+        Organisation.objects.public().prefetch_related(
+            "aliases",
+            Prefetch("signatures", queryset=_public_signatures_with_letters()),
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.public().select_related("letter", "source"),
+            ),
+            Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
+        ),
+        slug=slug,
+    )
+    return render(request, "letters/organisation_detail.html", {"organisation": organisation})
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = _query(request)
+    people = Person.objects.public().matching(query).order_by("name")
+    context = {"page": _paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
+    template = "letters/person_list.html"
+    if _wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.public().prefetch_related(
+            "aliases",
+            Prefetch("signatures", queryset=_public_signatures_with_letters()),
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.public().select_related("letter", "source"),
+            ),
+            Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
+        ),
+        slug=slug,
+    )
+    return render(request, "letters/person_detail.html", {"person": person})
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def search(request: HttpRequest) -> HttpResponse:
+    """Has X signed anything? Organisations and people by name or alias, with their letters."""
+    query = _query(request)
+    organisations = people = []
+    if query:
+        signed = Prefetch("signatures", queryset=_public_signatures_with_letters())
+        limit = settings.INDEX_PAGE_SIZE
+        organisations = list(
+            Organisation.objects.public().matching(query).prefetch_related(signed)[: limit + 1]
+        )
+        people = list(Person.objects.public().matching(query).prefetch_related(signed)[: limit + 1])
+    context = {
+        "query": query,
+        "organisations": organisations[: settings.INDEX_PAGE_SIZE],
+        "people": people[: settings.INDEX_PAGE_SIZE],
+        "more_organisations": len(organisations) > settings.INDEX_PAGE_SIZE,
+        "more_people": len(people) > settings.INDEX_PAGE_SIZE,
+    }
+    template = "letters/search.html"
+    if _wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)

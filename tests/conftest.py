@@ -1,0 +1,51 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from letters.models import Letter
+from tests import factories
+
+DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "encryption_debate.json"
+NSPCC_SLUG = "2020-02-06_nspcc-led-letter-to-zuckerberg"
+
+
+@pytest.fixture
+def demo_data(db) -> None:
+    """The real demo fixtures, loaded as `make run` loads them."""
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def nspcc_letter(demo_data) -> Letter:
+    return Letter.objects.get(slug=NSPCC_SLUG)
+
+
+@pytest.fixture
+def published_letter(db) -> Letter:
+    return factories.LetterFactory(title="Letter to a platform", slug="letter-to-a-platform")
+
+
+@pytest.fixture
+def draft_letter(db) -> Letter:
+    return factories.LetterFactory(
+        title="Unpublished letter", slug="unpublished-letter", visibility="draft"
+    )
+
+
+@pytest.fixture
+def curator(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "curator", "curator@example.org", "a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
