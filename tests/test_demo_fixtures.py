@@ -131,7 +131,9 @@ def test_barnardos_page_lists_its_three_letters_with_name_and_stance(client, dem
 
 
 def test_both_sides_of_the_debate_are_loaded(demo_data):
-    government = Letter.objects.get(slug="2019-10-04_barr-patel-dutton-mcaleenan-letter-to-zuckerberg")
+    government = Letter.objects.get(
+        slug="2019-10-04_barr-patel-dutton-mcaleenan-letter-to-zuckerberg"
+    )
     civil_society = Letter.objects.get(slug="2019-10-04_civil-society-letter-facebook-e2ee")
     assert civil_society.in_response_to == government
     assert {government.side, civil_society.side} == {"against", "for"}
