@@ -5,9 +5,12 @@ Django refuses forms of over 1,000 fields): the letter form links to the paginat
 filterable signature list and offers a few empty rows to add signatories in place.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +31,7 @@ from .models import (
     SignatureStatus,
     Source,
 )
+from .partial_dates import validate_partial_date
 
 
 @admin.register(Source)
@@ -273,15 +277,42 @@ class SignatureAdmin(admin.ModelAdmin):
             request, queryset, SignatureStatus.DISPUTED, withdrawn_on=None, withdrawal_reason=""
         )
 
-    @admin.action(description="Mark selected signatures withdrawn today", permissions=["change"])
+    @admin.action(description="Mark selected signatures withdrawn…", permissions=["change"])
     def mark_withdrawn(self, request, queryset):
-        self._set_status(
-            request,
-            queryset,
-            SignatureStatus.WITHDRAWN,
-            withdrawn_on=timezone.localdate().isoformat(),
-            withdrawal_reason="Withdrawal recorded by staff.",
-        )
+        """Asks for the date and reason first: a withdrawal is kept with both."""
+        form = WithdrawalForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._set_status(
+                request,
+                queryset,
+                SignatureStatus.WITHDRAWN,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                withdrawal_reason=form.cleaned_data["reason"],
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Withdraw signatures",
+            "form": form,
+            "signatures": queryset.select_related("letter"),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/letters/signature/withdraw.html", context)
+
+
+class WithdrawalForm(forms.Form):
+    withdrawn_on = forms.CharField(
+        label="Withdrawn on",
+        initial=lambda: timezone.localdate().isoformat(),
+        validators=[validate_partial_date],
+        help_text="YYYY-MM-DD, YYYY-MM or YYYY, as precisely as known.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown publicly next to the withdrawn signature.",
+    )
 
 
 @admin.register(Endorsement)
