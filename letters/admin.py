@@ -8,6 +8,7 @@ filterable signature list and offers a few empty rows to add signatories in plac
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -34,8 +35,14 @@ from .models import (
 from .partial_dates import validate_partial_date
 
 
+class HttpsByDefault:
+    """A URL typed without a scheme means https (Django 6's default, chosen now)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HttpsByDefault, admin.ModelAdmin):
     list_display = ["__str__", "outlet", "kind", "date", "is_copy", "headline_is_rebuilt"]
     list_filter = ["kind", "is_copy", "headline_is_rebuilt"]
     search_fields = ["url", "outlet", "headline"]
@@ -83,7 +90,7 @@ class EndorsementOfEndorserInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "slug"]
@@ -97,7 +104,7 @@ class PersonAliasInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HttpsByDefault, admin.ModelAdmin):
     list_display = ["name", "country", "website"]
     search_fields = ["name", "aliases__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -170,8 +177,7 @@ class LetterAdmin(admin.ModelAdmin):
     list_filter = ["visibility", "side", "accepts_signups", "title_is_descriptive"]
     search_fields = ["title", "slug", "summary"]
     readonly_fields = ["listed_count", "signatures_link"]
-    autocomplete_fields = ["in_response_to", "asks_source"]
-    filter_horizontal = ["documents", "coverage"]
+    autocomplete_fields = ["in_response_to", "asks_source", "documents", "coverage"]
     fieldsets = [
         (None, {"fields": ["title", "title_is_descriptive", "slug", "date", "date_note"]}),
         ("Publication", {"fields": ["visibility", "accepts_signups"]}),

@@ -39,6 +39,13 @@ def set_signature_search_text(sender, instance: Signature, **kwargs):
 def recount_letter(sender, instance: Signature, **kwargs):
     letter_ids = {instance.letter_id, getattr(instance, "_loaded_letter_id", None)}
     Letter.objects.filter(pk__in=letter_ids - {None}).recount_listed()
+    instance._loaded_letter_id = instance.letter_id
+
+
+@receiver(post_save, sender=Letter)
+def recount_after_letter_save(sender, instance: Letter, **kwargs):
+    """A letter object loaded before its signatures changed would save a stale count."""
+    Letter.objects.filter(pk=instance.pk).recount_listed()
 
 
 def refresh_signer_search_text(signer: Organisation | Person) -> None:

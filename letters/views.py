@@ -47,8 +47,9 @@ def _paginate(request: HttpRequest, items, per_page: int) -> Page:
     return paginator.page(number)
 
 
-def _query(request: HttpRequest, name: str = "q") -> str:
-    return request.GET.get(name, "").strip()[:200]
+def _param(request: HttpRequest, name: str) -> str:
+    """A GET parameter as safe text: trimmed, bounded, without NUL (PostgreSQL refuses it)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:200]
 
 
 def _public_signatures_with_letters():
@@ -58,7 +59,7 @@ def _public_signatures_with_letters():
 @require_GET
 @vary_on_headers(*HTMX_VARY)
 def home(request: HttpRequest) -> HttpResponse:
-    query = _query(request)
+    query = _param(request, "q")
     side = request.GET.get("stance", "")
     letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
     if query:
@@ -87,7 +88,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not fragment:
         letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
             "reported_counts__source",
-            "addressees",
+            "addressees__organisation",
             "organisers__source",
             "organisers__organisation",
             "organisers__person",
@@ -103,9 +104,9 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     letter = get_object_or_404(letters, slug=slug)
 
-    query = _query(request)
+    query = _param(request, "q")
     kind = request.GET.get("kind", "")
-    country = request.GET.get("country", "").strip()
+    country = _param(request, "country")
     public = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
     signatures = public.matching(query).of_kind(kind)
     if country:
@@ -135,7 +136,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    query = _query(request)
+    query = _param(request, "q")
     organisations = (
         Organisation.objects.public()
         .matching(query)
@@ -177,7 +178,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers(*HTMX_VARY)
 def person_list(request: HttpRequest) -> HttpResponse:
-    query = _query(request)
+    query = _param(request, "q")
     people = Person.objects.public().matching(query).order_by("name")
     context = {"page": _paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
     template = "letters/person_list.html"
@@ -207,7 +208,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers(*HTMX_VARY)
 def search(request: HttpRequest) -> HttpResponse:
     """Has X signed anything? Organisations and people by name or alias, with their letters."""
-    query = _query(request)
+    query = _param(request, "q")
     organisations = people = []
     if query:
         signed = Prefetch("signatures", queryset=_public_signatures_with_letters())

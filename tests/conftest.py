@@ -49,3 +49,25 @@ def curator(db, django_user_model):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def five_rights(db):
+    """A charity published under two names: '5Rights Foundation' and '5 Rights'."""
+    organisation = factories.OrganisationFactory(
+        name="5Rights Foundation", slug="5rights-foundation", country="United Kingdom"
+    )
+    factories.OrganisationAliasFactory(organisation=organisation, name="5 Rights")
+    return organisation
+
+
+@pytest.fixture
+def sofia(db):
+    """A person whose name carries accents: found by 'sofia nunez' as well."""
+    return factories.PersonFactory(name="Sofía Núñez", slug="sofia-nunez", country="Spain")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff logins in tests need no slow, secure hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,7 +1,10 @@
+import itertools
+
 import factory
 from django.utils.text import slugify
 
 from letters import models
+from letters.text import normalise
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -118,3 +121,93 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     responder = "Facebook (spokesperson)"
     quote = "We disagree."
     source = factory.SubFactory(SourceFactory)
+
+
+class PersonSignatureFactory(SignatureFactory):
+    """A person's signature."""
+
+    organisation = None
+    person = factory.SubFactory(PersonFactory)
+
+
+class AddresseeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Addressee
+
+    letter = factory.SubFactory(LetterFactory)
+    name = factory.Sequence(lambda n: f"Addressee {n}")
+
+
+class OrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organiser
+
+    letter = factory.SubFactory(LetterFactory)
+    name = factory.LazyAttribute(
+        lambda o: (o.organisation or o.person).name if (o.organisation or o.person) else "Organiser"
+    )
+    organisation = None
+    person = None
+
+
+_bulk_serial = itertools.count()
+
+
+def create_signatures(
+    letter: models.Letter,
+    count: int,
+    *,
+    name: str = "Signatory",
+    status: str = models.SignatureStatus.REPORTED,
+) -> list[models.Signature]:
+    """Quickly add `count` signatures to a letter, alternately by an organisation (with an
+    alias, "Also known as …") and by a person, each with its own source. Names are numbered
+    on from the letter's existing signatures and zero-padded, so they sort the same way on
+    every database: "Signatory 0001", "Signatory 0002", …
+    """
+    serial = next(_bulk_serial)
+    first = letter.signatures.count() + 1
+    numbers = range(first, first + count)
+    organisations = models.Organisation.objects.bulk_create(
+        models.Organisation(name=f"{name} {n:04} Org", slug=f"bulk-{serial}-org-{n}")
+        for n in numbers
+        if n % 2
+    )
+    models.OrganisationAlias.objects.bulk_create(
+        models.OrganisationAlias(
+            organisation=organisation,
+            name=f"Also known as {organisation.slug}",
+            normalised_name=normalise(f"Also known as {organisation.slug}"),
+        )
+        for organisation in organisations
+    )
+    people = models.Person.objects.bulk_create(
+        models.Person(name=f"{name} {n:04} Person", slug=f"bulk-{serial}-person-{n}")
+        for n in numbers
+        if not n % 2
+    )
+    signers = iter(organisations), iter(people)
+    signatures = []
+    for n in numbers:
+        signer = next(signers[0] if n % 2 else signers[1])
+        signatures.append(
+            models.Signature(
+                letter=letter,
+                organisation=signer if n % 2 else None,
+                person=None if n % 2 else signer,
+                published_name=f"{name} {n:04}",
+                country="United Kingdom" if n % 3 else "France",
+                country_is_inferred=not n % 5,
+                status=status,
+            )
+        )
+    signatures = models.Signature.objects.bulk_create(signatures)
+    sources = models.Source.objects.bulk_create(
+        models.Source(url=f"https://bulk.example.org/{serial}/{n}", outlet=f"Outlet {n}")
+        for n in numbers
+    )
+    models.Signature.sources.through.objects.bulk_create(
+        models.Signature.sources.through(signature=signature, source=source)
+        for signature, source in zip(signatures, sources, strict=True)
+    )
+    return signatures
