@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_search_index(sender, using, **kwargs):
+    from .search_index import ensure_search_index
+
+    ensure_search_index(using)
 
 
 class LettersConfig(AppConfig):
@@ -7,3 +14,5 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+
+        post_migrate.connect(create_search_index, sender=self)

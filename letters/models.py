@@ -1,12 +1,13 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from .partial_dates import PartialDateField, format_partial_date
+from .search_index import matching_ids
 from .text import normalise
 
 # ---------------------------------------------------------------------------
@@ -289,16 +290,52 @@ class LetterQuerySet(models.QuerySet):
             return self
         return self.filter(search_text__contains=needle)
 
-    def recount_listed(self) -> int:
-        """Recount the listed signatures of these letters in one UPDATE."""
-        listed = (
-            Signature.objects.filter(letter=OuterRef("pk"), status__in=LISTED_STATUSES)
-            .order_by()
-            .values("letter")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return self.update(listed_count=Coalesce(Subquery(listed), 0))
+    def recount_signatures(self) -> int:
+        """Recount the listed and public signatures of these letters in one UPDATE."""
+
+        def count(statuses):
+            return Coalesce(
+                Subquery(
+                    Signature.objects.filter(letter=OuterRef("pk"), status__in=statuses)
+                    .order_by()
+                    .values("letter")
+                    .annotate(total=Count("pk"))
+                    .values("total")
+                ),
+                0,
+            )
+
+        return self.update(listed_count=count(LISTED_STATUSES), public_count=count(PUBLIC_STATUSES))
+
+    def renumber_signatures(self) -> None:
+        """Give each public signature its place in its letter's public list (1, 2, …).
+
+        Pages of the list are then ranges of `list_rank`, found through an index
+        whatever the page number, instead of a scan past a large OFFSET. Only rows
+        whose place changed are written.
+        """
+        public = ", ".join(["%s"] * len(PUBLIC_STATUSES))
+        table = connections[self.db].ops.quote_name(Signature._meta.db_table)
+        with connections[self.db].cursor() as cursor:
+            for letter_id in self.values_list("pk", flat=True):
+                cursor.execute(
+                    f"UPDATE {table} SET list_rank = NULL WHERE letter_id = %s "
+                    f"AND list_rank IS NOT NULL AND status NOT IN ({public})",
+                    [letter_id, *PUBLIC_STATUSES],
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET list_rank = ranked.place FROM ("
+                    "  SELECT id, ROW_NUMBER() OVER (ORDER BY position, published_name, id)"
+                    f"  AS place FROM {table} WHERE letter_id = %s AND status IN ({public})"
+                    f") AS ranked WHERE {table}.id = ranked.id "
+                    f"AND ({table}.list_rank IS NULL OR {table}.list_rank <> ranked.place)",
+                    [letter_id, *PUBLIC_STATUSES],
+                )
+
+    def refresh_signature_list(self) -> None:
+        """Counts and places, after a change that may have reordered the list."""
+        self.recount_signatures()
+        self.renumber_signatures()
 
 
 class LetterManager(SlugManager.from_queryset(LetterQuerySet)):
@@ -364,6 +401,11 @@ class Letter(models.Model):
         editable=False,
         help_text="Signatures that count as listed; kept up to date by the app.",
     )
+    public_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Signatures shown publicly (listed, disputed, withdrawn); kept by the app.",
+    )
     search_text = models.TextField(
         blank=True, editable=False, help_text="Normalised title, kept by the app."
     )
@@ -422,9 +464,9 @@ class Letter(models.Model):
             "(sources differ)"
         )
 
-    def refresh_listed_count(self) -> None:
-        Letter.objects.filter(pk=self.pk).recount_listed()
-        self.refresh_from_db(fields=["listed_count"])
+    def refresh_counts(self) -> None:
+        Letter.objects.filter(pk=self.pk).recount_signatures()
+        self.refresh_from_db(fields=["listed_count", "public_count"])
 
 
 class OnLetterQuerySet(models.QuerySet):
@@ -592,19 +634,25 @@ class SignatureQuerySet(models.QuerySet):
         return self
 
     def matching(self, query: str):
-        """Substring search over published, canonical and alias names, case- and accent-blind."""
+        """Substring search over published, canonical and alias names, case- and accent-blind.
+
+        Served by a trigram index on both databases (see letters/search_index.py).
+        """
         needle = normalise(query)
         if not needle:
             return self
-        return self.filter(search_text__contains=needle)
+        matches = self.filter(search_text__contains=needle)
+        indexed = matching_ids(needle, self.db)
+        # The index narrows the rows; the LIKE keeps the exact substring rule.
+        return matches if indexed is None else matches.filter(pk__in=indexed)
 
     def in_published_order(self):
         return self.order_by("position", "published_name", "pk")
 
-    # Bulk paths bypass save() and signals, so they keep the listed count here,
-    # in the same transaction as the change.
+    # Bulk paths bypass save() and signals, so they keep the letter's counts and list
+    # places here, in the same transaction as the change.
     def update(self, **kwargs):
-        if not {"status", "letter", "letter_id"} & kwargs.keys():
+        if not LIST_FIELDS & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             letter_ids = set(self.values_list("letter_id", flat=True).distinct())
@@ -612,7 +660,7 @@ class SignatureQuerySet(models.QuerySet):
             new_letter = kwargs.get("letter", kwargs.get("letter_id"))
             if new_letter is not None:
                 letter_ids.add(getattr(new_letter, "pk", new_letter))
-            Letter.objects.filter(pk__in=letter_ids).recount_listed()
+            Letter.objects.filter(pk__in=letter_ids).refresh_signature_list()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -621,12 +669,29 @@ class SignatureQuerySet(models.QuerySet):
             if not signature.search_text:
                 signature.search_text = signature.build_search_text()
         with transaction.atomic(using=self.db):
+            for letter_id in {s.letter_id for s in objs if s.position is None}:
+                next_position = Signature.objects.next_position(letter_id)
+                for signature in (s for s in objs if s.letter_id == letter_id):
+                    if signature.position is None:
+                        signature.position = next_position
+                        next_position += 1
             created = super().bulk_create(objs, *args, **kwargs)
-            Letter.objects.filter(pk__in={s.letter_id for s in objs}).recount_listed()
+            Letter.objects.filter(pk__in={s.letter_id for s in objs}).refresh_signature_list()
         return created
 
 
+# Changing any of these can move a signature in, out of, or within a letter's public list.
+LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
+
+
+LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name")
+
+
 class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
+    def next_position(self, letter_id: int) -> int:
+        last = self.filter(letter_id=letter_id).aggregate(last=models.Max("position"))["last"]
+        return (last or 0) + 1
+
     def get_by_natural_key(self, letter_slug, organisation_slug, person_slug):
         return self.get(
             letter__slug=letter_slug,
@@ -654,8 +719,9 @@ class Signature(models.Model):
         help_text="Capacity, affiliation or office held when signing ('Home Secretary').",
     )
     position = models.PositiveIntegerField(
-        default=0,
-        help_text="Place in the published list (1, 2, …); 0 when the list has no order.",
+        blank=True,
+        help_text="Place in the published list (1, 2, …). Left empty, the signatory is added "
+        "at the end.",
     )
     status = models.CharField(
         max_length=10, choices=SignatureStatus, default=SignatureStatus.REPORTED
@@ -674,6 +740,13 @@ class Signature(models.Model):
     note = models.TextField(blank=True, help_text="Public caveat about this listing.")
     sources = models.ManyToManyField(Source, blank=True, related_name="signatures")
     search_text = models.TextField(blank=True, editable=False)
+    list_rank = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Place among the letter's public signatures, kept by the app; empty when "
+        "not public.",
+    )
 
     objects = SignatureManager()
 
@@ -712,10 +785,14 @@ class Signature(models.Model):
         indexes = [
             # The public list of a letter: WHERE letter_id = ? AND status IN (...)
             # ORDER BY position, published_name.
-            models.Index(
-                fields=["letter", "status", "position", "published_name"],
-                name="signature_letter_list_idx",
-            ),
+            # A page of a letter's public list: WHERE letter_id = ? AND list_rank
+            # BETWEEN ? AND ? ORDER BY list_rank (no OFFSET, whatever the page).
+            models.Index(fields=["letter", "list_rank"], name="signature_letter_rank_idx"),
+            # Counting a letter's listed and public signatures:
+            # SELECT COUNT(*) WHERE letter_id = ? AND status IN (...).
+            models.Index(fields=["letter", "status"], name="signature_letter_status_idx"),
+            # The country filter's options and results: WHERE letter_id = ? AND country = ?.
+            models.Index(fields=["letter", "country"], name="signature_letter_country_idx"),
         ]
 
     def __str__(self):
@@ -727,9 +804,12 @@ class Signature(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         signature = super().from_db(db, field_names, values)
-        # Remembered so that moving a signature to another letter recounts both letters.
-        signature._loaded_letter_id = signature.__dict__.get("letter_id")
+        signature.remember_list_place()
         return signature
+
+    def remember_list_place(self) -> None:
+        """Note where this signature stands, so that a save can tell what it moved."""
+        self._saved_place = tuple(self.__dict__.get(field) for field in LIST_PLACE_FIELDS)
 
     def natural_key(self):
         return (

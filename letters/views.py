@@ -1,7 +1,6 @@
 """Public pages. Each works without JavaScript; htmx requests get the list fragment only."""
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +20,7 @@ from .models import (
     SignerKind,
     Visibility,
 )
+from .pagination import paginate, paginate_ranked
 
 # Every view that answers htmx requests with a fragment varies on these headers, so a
 # cache (or the browser's Back button) never serves a bare fragment as a page.
@@ -30,21 +30,6 @@ HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
 def _wants_fragment(request: HttpRequest) -> bool:
     htmx = request.htmx
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
-
-
-def _page_number(raw: str | None) -> int:
-    """Any malformed, zero or negative page number means the first page."""
-    try:
-        number = int(raw or 1)
-    except ValueError:
-        return 1
-    return max(number, 1)
-
-
-def _paginate(request: HttpRequest, items, per_page: int) -> Page:
-    paginator = Paginator(items, per_page)
-    number = min(_page_number(request.GET.get("page")), paginator.num_pages)
-    return paginator.page(number)
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -69,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         side = ""
     context = {
-        "page": _paginate(request, letters, settings.INDEX_PAGE_SIZE),
+        "page": paginate(request, letters, settings.INDEX_PAGE_SIZE),
         "query": query,
         "side": side,
         "sides": Side.choices,
@@ -107,17 +92,21 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     query = _param(request, "q")
     kind = request.GET.get("kind", "")
     country = _param(request, "country")
+    filtered = bool(query or kind or country)
     public = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
     signatures = public.matching(query).of_kind(kind)
     if country:
         signatures = signatures.filter(country=country)
     signatures = signatures.select_related("organisation", "person").prefetch_related("sources")
+    per_page = settings.LETTER_SIGNATORIES_PER_PAGE
+    if filtered:
+        page = paginate(request, signatures.order_by("list_rank"), per_page)
+    else:
+        page = paginate_ranked(request, signatures, per_page, count=letter.public_count)
 
     context = {
         "letter": letter,
-        "page": _paginate(
-            request, signatures.in_published_order(), settings.LETTER_SIGNATORIES_PER_PAGE
-        ),
+        "page": page,
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
         "kinds": SignerKind.choices,
@@ -125,7 +114,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "countries": (
             public.exclude(country="").order_by("country").values_list("country", flat=True)
         ).distinct(),
-        "filtered": bool(query or kind or country),
+        "filtered": filtered,
     }
     template = "letters/letter_detail.html"
     if fragment:
@@ -151,7 +140,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name")
     )
-    context = {"page": _paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
+    context = {"page": paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
     template = "letters/organisation_list.html"
     if _wants_fragment(request):
         template += "#results"
@@ -180,7 +169,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
     people = Person.objects.public().matching(query).order_by("name")
-    context = {"page": _paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
+    context = {"page": paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
     template = "letters/person_list.html"
     if _wants_fragment(request):
         template += "#results"

@@ -28,7 +28,8 @@ say what the data cannot say by itself:
 - `OFFICIAL_HOST_MARKERS`, `NEWS_HOSTS` and `COPY_OUTLET_WORDS` classify sources.
 
 Every field of every model is written, defaults included, and so are the derived
-columns (`Letter.listed_count`, `search_text`, alias `normalised_name`) computed as
+columns (`Letter.listed_count` and `public_count`, `Signature.list_rank`, `search_text`,
+alias `normalised_name`) computed as
 `letters/signals.py` computes them, so that a reload is a no-op. If a model gains or
 loses a field, the build stops and says so rather than writing a fixture that would
 drift. Objects come in dependency order (sources, organisations, people, letters, each
@@ -656,8 +657,9 @@ def letter_row(letter: dict, letters_by_id: dict) -> tuple[str, dict]:
             "coverage": [[url] for url in unique(entry["url"] for entry in letter["coverage"])],
             "signatories_note": letter.get("signatories_note") or "",
             "notes": letter_notes(letter, letters_by_id),
-            # Every fixture signature is "reported", so all of them count as listed.
+            # Every fixture signature is "reported": all of them are public and listed.
             "listed_count": len(letter["signatories"]),
+            "public_count": len(letter["signatories"]),
             "search_text": normalise(letter["title"]),  # as letters/signals.py sets it
         },
     )
@@ -878,6 +880,8 @@ class FixtureBuilder:
                     )
                 ],
                 "search_text": None,  # needs the signer's final aliases, see fixture_object()
+                # Positions are unique per letter, so the list places follow them.
+                "list_rank": position,
             },
         )
 
