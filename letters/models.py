@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from .cache import public_content_changed
 from .partial_dates import PartialDateField, format_partial_date
 from .search_index import matching_ids
 from .text import normalise
@@ -652,6 +653,7 @@ class SignatureQuerySet(models.QuerySet):
     # Bulk paths bypass save() and signals, so they keep the letter's counts and list
     # places here, in the same transaction as the change.
     def update(self, **kwargs):
+        public_content_changed(self.db)
         if not LIST_FIELDS & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
@@ -677,6 +679,7 @@ class SignatureQuerySet(models.QuerySet):
                         next_position += 1
             created = super().bulk_create(objs, *args, **kwargs)
             Letter.objects.filter(pk__in={s.letter_id for s in objs}).refresh_signature_list()
+            public_content_changed(self.db)
         return created
 
 

@@ -5,10 +5,12 @@
 - `search_text` on signatures, organisations and people follows names and aliases.
 """
 
+from django.apps import apps
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .cache import public_content_changed
 from .models import (
     PUBLIC_STATUSES,
     Letter,
@@ -40,7 +42,7 @@ def prepare_signature(sender, instance: Signature, **kwargs):
 
 
 @receiver(post_save, sender=Signature)
-def keep_letter_list_after_save(sender, instance: Signature, **kwargs):
+def keep_letter_list_after_save(sender, instance: Signature, using: str, **kwargs):
     """Recount and re-place only what the save actually moved.
 
     The common writes cost O(1) even on a letter of 100,000 signatures: a status change
@@ -55,9 +57,10 @@ def keep_letter_list_after_save(sender, instance: Signature, **kwargs):
     same_order = (old_position, old_name) == (instance.position, instance.published_name)
     was_public = old_status in PUBLIC_STATUSES
     is_public = instance.status in PUBLIC_STATUSES
-    if (same_letter and same_order and old_status == instance.status) or not (
-        was_public or is_public
-    ):
+    if not (was_public or is_public):
+        return  # a pending sign-up or a rejected one: nothing public changed
+    public_content_changed(using)
+    if same_letter and same_order and old_status == instance.status:
         return
     letters = Letter.objects.filter(pk__in={instance.letter_id, old_letter_id} - {None})
     letters.recount_signatures()
@@ -85,7 +88,9 @@ def _place_at_end(signature: Signature) -> bool:
 
 
 @receiver(post_delete, sender=Signature)
-def keep_letter_list_after_delete(sender, instance: Signature, **kwargs):
+def keep_letter_list_after_delete(sender, instance: Signature, using: str, **kwargs):
+    if instance.status in PUBLIC_STATUSES:
+        public_content_changed(using)
     letters = Letter.objects.filter(pk=instance.letter_id)
     letters.recount_signatures()
     if instance.list_rank is not None:
@@ -130,3 +135,17 @@ def refresh_after_person_alias_change(sender, instance: PersonAlias, **kwargs):
     person = Person.objects.filter(pk=instance.person_id).first()
     if person is not None:
         refresh_signer_search_text(person)
+
+
+def invalidate_public_pages(sender, using: str, **kwargs):
+    public_content_changed(using)
+
+
+# Any change to the tracker's data can show on a public page, except signatures that
+# never were public (handled above, so a flood of pending sign-ups keeps the cache).
+for model in apps.get_app_config("letters").get_models():
+    if model is not Signature:
+        post_save.connect(invalidate_public_pages, sender=model)
+        post_delete.connect(invalidate_public_pages, sender=model)
+for relation in (Letter.documents, Letter.coverage, Signature.sources):
+    m2m_changed.connect(invalidate_public_pages, sender=relation.through)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from .cache import HTMX_VARY, cached_public_page, wants_fragment
 from .models import (
     PUBLIC_STATUSES,
     Endorsement,
@@ -22,15 +23,6 @@ from .models import (
 )
 from .pagination import paginate, paginate_ranked
 
-# Every view that answers htmx requests with a fragment varies on these headers, so a
-# cache (or the browser's Back button) never serves a bare fragment as a page.
-HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    htmx = request.htmx
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
-
 
 def _param(request: HttpRequest, name: str) -> str:
     """A GET parameter as safe text: trimmed, bounded, without NUL (PostgreSQL refuses it)."""
@@ -42,6 +34,7 @@ def _public_signatures_with_letters():
 
 
 @require_GET
+@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def home(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
@@ -60,15 +53,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "sides": Side.choices,
     }
     template = "letters/home.html"
-    if _wants_fragment(request):
+    if wants_fragment(request):
         template += "#letter-list"
     return render(request, template, context)
 
 
 @require_GET
+@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    fragment = _wants_fragment(request)
+    fragment = wants_fragment(request)
     letters = Letter.objects.published()
     if not fragment:
         letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
@@ -123,6 +117,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
@@ -142,12 +137,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     context = {"page": paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
     template = "letters/organisation_list.html"
-    if _wants_fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
 
 @require_GET
+@cached_public_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.public().prefetch_related(
@@ -165,18 +161,20 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def person_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
     people = Person.objects.public().matching(query).order_by("name")
     context = {"page": paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
     template = "letters/person_list.html"
-    if _wants_fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
 
 @require_GET
+@cached_public_page
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.public().prefetch_related(
@@ -194,6 +192,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def search(request: HttpRequest) -> HttpResponse:
     """Has X signed anything? Organisations and people by name or alias, with their letters."""
@@ -214,6 +213,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "more_people": len(people) > settings.INDEX_PAGE_SIZE,
     }
     template = "letters/search.html"
-    if _wants_fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)

@@ -71,3 +71,13 @@ def sofia(db):
 def fast_password_hashing(settings):
     """Staff logins in tests need no slow, secure hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_page_cache(settings):
+    """Each test gets an empty in-memory cache and, unless it turns it on, no page cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()

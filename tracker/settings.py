@@ -167,3 +167,15 @@ SHARED_DATA_DIR = Path(env("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "
 
 LETTER_SIGNATORIES_PER_PAGE = 50
 INDEX_PAGE_SIZE = 50
+
+# The page cache is shared by every server worker (files under CACHE_DIR), so one
+# worker's render serves all of them, and any public change invalidates it everywhere
+# (see letters/cache.py). PAGE_CACHE_SECONDS=0 turns it off; ETags work either way.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))

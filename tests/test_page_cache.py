@@ -1,0 +1,163 @@
+"""Public pages are cached in the shared cache, revalidated with ETags and invalidated
+by any public change once it commits."""
+
+import pytest
+from django.core.cache import cache
+
+from letters.cache import VERSION_KEY, content_version
+from letters.models import Signature, SignatureStatus
+from tests import factories
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def letter(db):
+    letter = factories.LetterFactory(title="Cached letter", slug="cached-letter")
+    factories.SignatureFactory(letter=letter, published_name="First Signatory")
+    return letter
+
+
+def test_a_repeated_page_view_is_served_from_the_cache_without_queries(
+    client, letter, page_cache, django_assert_num_queries
+):
+    first = client.get(letter.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(letter.get_absolute_url())
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_the_fragment_and_the_page_are_cached_apart(client, letter, page_cache):
+    page = client.get(letter.get_absolute_url())
+    fragment = client.get(letter.get_absolute_url(), headers=HX)
+    assert b"<html" in page.content
+    assert b"<html" not in fragment.content
+    assert b'id="signatory-list"' in fragment.content
+    restored = client.get(
+        letter.get_absolute_url(), headers={**HX, "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" in restored.content
+
+
+@pytest.mark.parametrize("path", ["/", "/organisations/", "/people/", "/search/?q=first"])
+def test_every_public_index_is_cached(client, letter, page_cache, path, django_assert_num_queries):
+    client.get(path)
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+
+
+def test_a_committed_change_to_a_signature_shows_at_once(
+    client, letter, page_cache, django_capture_on_commit_callbacks
+):
+    client.get(letter.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SignatureFactory(letter=letter, published_name="Newly Added Signatory")
+    assert b"Newly Added Signatory" in client.get(letter.get_absolute_url()).content
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "rename the letter",
+        "rename the organisation",
+        "add an alias",
+        "add an endorsement",
+        "bulk status update",
+        "add a coverage source",
+    ],
+)
+def test_every_kind_of_public_change_invalidates_cached_pages(
+    client, letter, page_cache, django_capture_on_commit_callbacks, change
+):
+    client.get(letter.get_absolute_url())
+    before = content_version()
+    signature = Signature.objects.get(letter=letter)
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "rename the letter":
+            letter.title = "Renamed letter"
+            letter.save()
+        elif change == "rename the organisation":
+            signature.organisation.name = "Renamed Organisation"
+            signature.organisation.save()
+        elif change == "add an alias":
+            factories.OrganisationAliasFactory(organisation=signature.organisation)
+        elif change == "add an endorsement":
+            factories.EndorsementFactory(letter=letter)
+        elif change == "bulk status update":
+            Signature.objects.filter(letter=letter).update(status=SignatureStatus.DISPUTED)
+        elif change == "add a coverage source":
+            letter.coverage.add(factories.SourceFactory())
+    assert content_version() != before
+
+
+def test_a_pending_sign_up_does_not_invalidate_the_cache(
+    letter, page_cache, django_capture_on_commit_callbacks
+):
+    person = factories.PersonFactory()
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SignatureFactory(
+            letter=letter, organisation=None, person=person, status=SignatureStatus.PENDING
+        )
+    assert content_version() == before
+
+
+def test_the_version_changes_only_when_the_change_commits(
+    letter, django_capture_on_commit_callbacks
+):
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        factories.SignatureFactory(letter=letter)
+        assert content_version() == before
+    assert callbacks  # the new version waits for the commit
+
+
+def test_a_revalidation_with_the_current_etag_gets_304_without_queries(
+    client, letter, django_assert_num_queries
+):
+    response = client.get(letter.get_absolute_url())
+    etag = response["ETag"]
+    with django_assert_num_queries(0):
+        revalidated = client.get(letter.get_absolute_url(), headers={"If-None-Match": etag})
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == etag
+    assert "HX-Request" in revalidated["Vary"]
+
+
+def test_the_etag_differs_for_the_fragment_the_url_and_after_a_change(
+    client, letter, django_capture_on_commit_callbacks
+):
+    url = letter.get_absolute_url()
+    page = client.get(url)["ETag"]
+    assert client.get(url, headers=HX)["ETag"] != page
+    assert client.get(url, {"q": "first"})["ETag"] != page
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SignatureFactory(letter=letter)
+    changed = client.get(url, headers={"If-None-Match": page})
+    assert changed.status_code == 200
+    assert changed["ETag"] != page
+
+
+def test_public_pages_say_how_they_may_be_cached(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 120
+    response = client.get(letter.get_absolute_url())
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=0", "must-revalidate", "s-maxage=120"} <= cache_control
+    vary = {part.strip() for part in response["Vary"].split(",")}
+    assert {"HX-Request", "HX-History-Restore-Request"} <= vary
+
+
+def test_not_found_pages_are_not_cached(client, db, page_cache):
+    assert client.get("/letters/no-such-letter/").status_code == 404
+    assert not [key for key in cache._cache if "page:" in key]
+
+
+def test_a_lost_version_key_is_recreated(db):
+    cache.delete(VERSION_KEY)
+    assert content_version() == content_version()
