@@ -654,11 +654,18 @@ class SignatureQuerySet(models.QuerySet):
     # places here, in the same transaction as the change.
     def update(self, **kwargs):
         public_content_changed(self.db)
-        if not LIST_FIELDS & kwargs.keys():
+        if not (LIST_FIELDS | SEARCHED_FIELDS) & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
-            letter_ids = set(self.values_list("letter_id", flat=True).distinct())
+            affected = list(self.values_list("pk", "letter_id"))
             rows = super().update(**kwargs)
+            if SEARCHED_FIELDS & kwargs.keys():
+                changed = Signature.objects.filter(pk__in=[pk for pk, _ in affected])
+                for signature in changed.select_related("organisation", "person"):
+                    Signature.objects.filter(pk=signature.pk).update(
+                        search_text=signature.build_search_text()
+                    )
+            letter_ids = {letter_id for _, letter_id in affected}
             new_letter = kwargs.get("letter", kwargs.get("letter_id"))
             if new_letter is not None:
                 letter_ids.add(getattr(new_letter, "pk", new_letter))
@@ -685,6 +692,8 @@ class SignatureQuerySet(models.QuerySet):
 
 # Changing any of these can move a signature in, out of, or within a letter's public list.
 LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
+# Changing any of these changes the names a signature is found by.
+SEARCHED_FIELDS = {"published_name", "organisation", "organisation_id", "person", "person_id"}
 
 
 LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name")
@@ -800,6 +809,18 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.published_name} on {self.letter}"
+
+    def save(self, *args, **kwargs):
+        # `list_rank` is kept in SQL by the letter's list (letters/signals.py); an object
+        # held in memory would write back a stale place.
+        updating = not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "list_rank"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.letter.get_absolute_url()}#signature-{self.pk}"

@@ -50,12 +50,19 @@ def ensure_search_index(using: str = "default") -> None:
         if connection.vendor == "sqlite":
             _ensure_sqlite_index(cursor)
         elif connection.vendor == "postgresql":
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            # Serves: WHERE search_text LIKE '%needle%' (signatory search, any letter).
-            cursor.execute(
-                "CREATE INDEX IF NOT EXISTS signature_search_trgm_idx "
-                "ON letters_signature USING gin (search_text gin_trgm_ops)"
-            )
+            _ensure_postgresql_index(cursor)
+
+
+def _ensure_postgresql_index(cursor) -> None:
+    cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'signature_search_trgm_idx'")
+    if cursor.fetchone():
+        return  # CREATE INDEX IF NOT EXISTS would still fail inside a busy transaction
+    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # Serves: WHERE search_text LIKE '%needle%' (signatory search, any letter).
+    cursor.execute(
+        "CREATE INDEX signature_search_trgm_idx "
+        "ON letters_signature USING gin (search_text gin_trgm_ops)"
+    )
 
 
 def _ensure_sqlite_index(cursor) -> None:

@@ -6,7 +6,6 @@
 """
 
 from django.apps import apps
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -91,12 +90,9 @@ def _place_at_end(signature: Signature) -> bool:
 def keep_letter_list_after_delete(sender, instance: Signature, using: str, **kwargs):
     if instance.status in PUBLIC_STATUSES:
         public_content_changed(using)
-    letters = Letter.objects.filter(pk=instance.letter_id)
-    letters.recount_signatures()
-    if instance.list_rank is not None:
-        Signature.objects.filter(
-            letter_id=instance.letter_id, list_rank__gt=instance.list_rank
-        ).update(list_rank=F("list_rank") - 1)
+    # Renumbered from the table, not shifted from this object's rank: a bulk delete
+    # reports its rows one by one after all of them are gone.
+    Letter.objects.filter(pk=instance.letter_id).refresh_signature_list()
 
 
 @receiver(post_save, sender=Letter)
