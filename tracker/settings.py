@@ -1,14 +1,17 @@
 """The one settings module, read from environment variables.
 
 Development defaults make `make run` work with nothing set. `DJANGO_ENV=production`
-switches DEBUG off and requires a real SECRET_KEY; `DATABASE_URL` switches the
-database to PostgreSQL.
+switches DEBUG off, requires a real SECRET_KEY, two-factor admin logins and JSON logs;
+`HTTPS=true` adds the HTTPS-only settings; `DATABASE_URL` switches the database to
+PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +36,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 DJANGO_ENV = env("DJANGO_ENV", "development")
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'")
@@ -52,7 +65,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if PRODUCTION el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site checks a TOTP token at login when REQUIRE_2FA is on.
+    "tracker.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,19 +75,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "letters",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files (SVG included) carry the policy too.
+    "tracker.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes requires: it turns a locked-out login attempt into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -113,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes first: it refuses a locked-out (username, IP) before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,20 +175,105 @@ STORAGES = {
 # signature list itself is paginated rather than inlined.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
+# Security headers, in development too. No page may be framed (frame-ancestors 'none' and
+# X-Frame-Options DENY) except views wrapped in tracker.security.embeddable.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# HTTPS-only settings, for a site served over HTTPS (directly or behind a proxy).
+# Browsers refuse Secure and __Host- cookies over plain http, so `make serve` on
+# http://127.0.0.1 leaves them off.
+HTTPS = env_bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # Load balancers probe the health endpoint over plain http.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Behind a TLS-terminating proxy: the header it sets to "https" (e.g. X-Forwarded-Proto).
+# Set only when the proxy always sets or overwrites that header.
+if proxy_ssl_header := env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# The client IP (tracker.client_ip) comes from REMOTE_ADDR unless proxies are trusted:
+# TRUSTED_PROXY_HEADER names the header they append to (e.g. X-Forwarded-For) and
+# TRUSTED_PROXY_COUNT how many of them stand in front of the application.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if TRUSTED_PROXY_HEADER else 0)
+if TRUSTED_PROXY_COUNT < 0 or bool(TRUSTED_PROXY_COUNT) != bool(TRUSTED_PROXY_HEADER):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT (1 or more) needs TRUSTED_PROXY_HEADER, and the reverse"
+    )
+
+# Public pages: nothing inline, nothing from elsewhere. htmx comes from our static files
+# and is configured in base.html not to inject its indicator <style>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    },
+}
+# The admin's own policy (tracker.security picks it for admin URLs). Django's admin and
+# django-otp's templates need no inline script; inline styles are allowed so that
+# third-party admin widgets that set style attributes keep working.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, UNSAFE_INLINE],
+    },
+}
+
+# Staff accounts. Brute force: a (username, IP) pair is locked out for a while after too
+# many failures; nobody else is, so an attacker cannot lock the real staff out.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+
+# Two-factor authentication: staff give a TOTP token at the admin login. Enrol with
+# `manage.py add_totp_device <username>`.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = "Open Letter Tracker"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Plain text in development; one JSON object per line on stderr in production.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tracker.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if PRODUCTION else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Its start-up banner in every command's output; lockouts and logins still log.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # Where the demo fixtures are built from (see `manage.py build_fixtures`).

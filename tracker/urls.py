@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Open Letter Tracker"
-admin.site.site_title = "Open Letter Tracker admin"
-admin.site.index_title = "Curation"
+from tracker.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("letters.urls")),
 ]
