@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +18,9 @@ from django.utils.html import format_html
 
 from .models import (
     Addressee,
+    Correction,
+    CorrectionRequest,
+    CorrectionStatus,
     Endorsement,
     Letter,
     Organisation,
@@ -30,6 +33,8 @@ from .models import (
     Response,
     Signature,
     SignatureStatus,
+    SignupAction,
+    SignupRequest,
     Source,
 )
 from .partial_dates import validate_partial_date
@@ -147,6 +152,15 @@ class ResponseInline(admin.TabularInline):
     autocomplete_fields = ["source"]
 
 
+class LetterCorrectionInline(admin.TabularInline):
+    """The public corrections log, for changes made without a request."""
+
+    model = Correction
+    extra = 0
+    fields = ["made_on", "change", "reason", "request"]
+    readonly_fields = ["request"]
+
+
 class NewSignatureInline(admin.TabularInline):
     """Empty rows to add signatories without leaving the letter; existing ones are
     listed (paginated) on the signature admin, one click away."""
@@ -209,6 +223,7 @@ class LetterAdmin(admin.ModelAdmin):
         EndorsementInline,
         QuoteInline,
         ResponseInline,
+        LetterCorrectionInline,
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -245,6 +260,10 @@ class SignerKindFilter(admin.SimpleListFilter):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    """Also the moderation queue: filter by status "Pending moderation" to approve
+    (mark confirmed) or reject sign-ups, one by one or in bulk, or everything sent from
+    one IP address or email domain."""
+
     list_display = [
         "published_name",
         "signer",
@@ -253,14 +272,49 @@ class SignatureAdmin(admin.ModelAdmin):
         "role",
         "country",
         "first_listed",
+        "submitted_from",
     ]
     list_filter = ["status", SignerKindFilter, "country_is_inferred", "letter"]
     list_select_related = ["letter", "organisation", "person"]
-    search_fields = ["published_name", "organisation__name", "person__name", "role"]
+    search_fields = [
+        "published_name",
+        "organisation__name",
+        "person__name",
+        "role",
+        "=signup_requests__ip_address",
+        "signup_requests__email_key",
+    ]
     autocomplete_fields = ["letter", "organisation", "person", "sources"]
     readonly_fields = ["entered_at"]
     list_per_page = 100
-    actions = ["mark_confirmed", "mark_disputed", "mark_withdrawn"]
+    actions = [
+        "mark_confirmed",
+        "mark_disputed",
+        "mark_withdrawn",
+        "mark_rejected",
+        "reject_same_ip",
+        "reject_same_email_domain",
+    ]
+
+    def get_queryset(self, request):
+        sign_up = SignupRequest.objects.filter(
+            signature=OuterRef("pk"), action=SignupAction.SIGN
+        ).order_by("-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                signup_ip=Subquery(sign_up.values("ip_address")[:1]),
+                signup_email_key=Subquery(sign_up.values("email_key")[:1]),
+            )
+        )
+
+    @admin.display(description="Submitted from")
+    def submitted_from(self, signature: Signature) -> str:
+        if not signature.signup_email_key and not signature.signup_ip:
+            return "—"
+        domain = (signature.signup_email_key or "").rpartition("@")[2]
+        return f"{signature.signup_ip or 'IP unknown'} · @{domain or '?'}"
 
     def get_changeform_initial_data(self, request):
         return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
@@ -281,6 +335,42 @@ class SignatureAdmin(admin.ModelAdmin):
     def mark_disputed(self, request, queryset):
         self._set_status(
             request, queryset, SignatureStatus.DISPUTED, withdrawn_on=None, withdrawal_reason=""
+        )
+
+    @admin.action(description="Reject selected signatures", permissions=["change"])
+    def mark_rejected(self, request, queryset):
+        self._set_status(
+            request, queryset, SignatureStatus.REJECTED, withdrawn_on=None, withdrawal_reason=""
+        )
+
+    @admin.action(
+        description="Reject every pending sign-up from the IP addresses of the selected",
+        permissions=["change"],
+    )
+    def reject_same_ip(self, request, queryset):
+        addresses = {a for a in queryset.values_list("signup_ip", flat=True) if a}
+        self._reject_pending(request, signup_requests__ip_address__in=addresses)
+
+    @admin.action(
+        description="Reject every pending sign-up from the email domains of the selected",
+        permissions=["change"],
+    )
+    def reject_same_email_domain(self, request, queryset):
+        domains = {
+            key.rpartition("@")[2]
+            for key in queryset.values_list("signup_email_key", flat=True)
+            if key
+        }
+        matches = Q(pk__in=[])
+        for domain in domains:
+            matches |= Q(signup_requests__email_key__endswith=f"@{domain}")
+        self._reject_pending(request, matches)
+
+    def _reject_pending(self, request, *conditions, **lookups) -> None:
+        pending = Signature.objects.filter(status=SignatureStatus.PENDING)
+        ids = pending.filter(*conditions, **lookups).values_list("pk", flat=True).distinct()
+        self._set_status(
+            request, Signature.objects.filter(pk__in=list(ids)), SignatureStatus.REJECTED
         )
 
     @admin.action(description="Mark selected signatures withdrawn…", permissions=["change"])
@@ -328,3 +418,77 @@ class EndorsementAdmin(admin.ModelAdmin):
     list_select_related = ["letter", "person", "organisation"]
     search_fields = ["person__name", "organisation__name", "office", "quote"]
     autocomplete_fields = ["letter", "person", "organisation", "source"]
+
+
+@admin.register(SignupRequest)
+class SignupRequestAdmin(admin.ModelAdmin):
+    """Sign-up and withdrawal requests as submitted: for checking, never edited."""
+
+    list_display = [
+        "name",
+        "letter",
+        "action",
+        "signer_kind",
+        "email_domain",
+        "ip_address",
+        "created_at",
+        "confirmed_at",
+        "signature",
+    ]
+    list_filter = ["action", "signer_kind", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["letter", "signature"]
+    search_fields = ["name", "email_key", "=ip_address"]
+    readonly_fields = [field.name for field in SignupRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Email domain")
+    def email_domain(self, signup: SignupRequest) -> str:
+        return signup.email_domain
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 1
+    fields = ["made_on", "change", "reason"]
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    """The corrections queue: fix the data, log the correction below, mark it acted on."""
+
+    list_display = ["letter", "kind", "subject", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["letter", "signature", "endorsement__person"]
+    search_fields = ["details", "letter__title"]
+    readonly_fields = [
+        "letter",
+        "signature",
+        "endorsement",
+        "kind",
+        "details",
+        "email",
+        "ip_address",
+        "created_at",
+    ]
+    fields = [*readonly_fields, "status", "staff_notes"]
+    inlines = [CorrectionInline]
+    actions = ["mark_declined"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        for correction in formset.save(commit=False):
+            correction.letter = form.instance.letter
+            correction.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+
+    @admin.action(description="Decline selected requests", permissions=["change"])
+    def mark_declined(self, request, queryset):
+        changed = queryset.filter(status=CorrectionStatus.OPEN).update(
+            status=CorrectionStatus.DECLINED
+        )
+        self.message_user(request, f"{changed} request(s) declined.", messages.SUCCESS)

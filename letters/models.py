@@ -1055,3 +1055,190 @@ class Response(models.Model):
     @property
     def display_date(self) -> str:
         return format_partial_date(self.date)
+
+
+# ---------------------------------------------------------------------------
+# Sign-ups, withdrawals and corrections from the public
+# ---------------------------------------------------------------------------
+
+
+class SignupAction(models.TextChoices):
+    SIGN = "sign", "Sign"
+    WITHDRAW = "withdraw", "Withdraw"
+
+
+class SignupRequest(models.Model):
+    """A request to sign (or withdraw from) a hosted letter, confirmed by email.
+
+    Confirming a sign request makes a `pending` signature for the moderation queue;
+    confirming a withdrawal withdraws the signature the same email address made. The
+    contact email and the IP address are never shown publicly and are anonymised
+    after SIGNUP_RETENTION_DAYS (`manage.py anonymise_signups`).
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="signup_requests")
+    action = models.CharField(max_length=10, choices=SignupAction, default=SignupAction.SIGN)
+    signer_kind = models.CharField(max_length=12, choices=SignerKind)
+    name = models.CharField(max_length=200, help_text="Organisation or person, as submitted.")
+    name_key = models.CharField(max_length=200, editable=False, help_text="Normalised name.")
+    affiliation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True, help_text="Role of the person signing.")
+    country = models.CharField(max_length=100, blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
+    email_key = models.CharField(
+        max_length=254, blank=True, db_index=True, help_text="Normalised email, for duplicates."
+    )
+    reason = models.TextField(blank=True, max_length=1000, help_text="Withdrawals only.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Private.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    signature = models.ForeignKey(
+        Signature,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signup_requests",
+        help_text="The signature this request made or withdrew.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Duplicate checks: WHERE letter_id = ? AND action = ? AND name_key = ?.
+            models.Index(fields=["letter", "action", "name_key"], name="signup_letter_name_idx"),
+            # Retention: WHERE created_at < ? AND anonymised_at IS NULL.
+            models.Index(fields=["created_at"], name="signup_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=SignupAction.values), name="signup_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(signer_kind__in=SignerKind.values), name="signup_signer_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.letter}: {self.name}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.confirmed_at is None and self.expires_at <= timezone.now()
+
+    @property
+    def email_domain(self) -> str:
+        return self.email_key.rpartition("@")[2]
+
+
+class CorrectionKind(models.TextChoices):
+    ERROR = "error", "Report an error"
+    REMOVAL = "removal", "Ask to be removed"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Acted on"
+    DECLINED = "declined", "Declined"
+
+
+class CorrectionRequest(models.Model):
+    """Someone listed (or anyone) reports an error or asks to be removed: the staff queue."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="correction_requests")
+    signature = models.ForeignKey(
+        Signature,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="correction_requests",
+    )
+    endorsement = models.ForeignKey(
+        Endorsement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="correction_requests",
+    )
+    kind = models.CharField(max_length=10, choices=CorrectionKind, default=CorrectionKind.ERROR)
+    details = models.TextField(max_length=4000)
+    email = models.EmailField(blank=True, help_text="Private: only to answer the request.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Private.")
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=CorrectionStatus, default=CorrectionStatus.OPEN
+    )
+    staff_notes = models.TextField(blank=True, help_text="Internal; never shown publicly.")
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values), name="correction_request_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values),
+                name="correction_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(signature__isnull=True) | Q(endorsement__isnull=True),
+                name="correction_request_about_one_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.letter} ({self.get_status_display()})"
+
+    @property
+    def subject(self):
+        return self.signature or self.endorsement
+
+
+class Correction(models.Model):
+    """One line of a letter's public corrections log: what changed, when and why.
+
+    Written by staff in their own words: no personal data.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="corrections")
+    made_on = models.DateField(default=timezone.localdate)
+    change = models.CharField(max_length=500, help_text="What changed, e.g. 'Removed a name'.")
+    reason = models.CharField(max_length=500, help_text="Why, e.g. 'At the signatory's request'.")
+    request = models.ForeignKey(
+        CorrectionRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
+
+    objects = models.Manager.from_queryset(OnLetterQuerySet)()
+
+    class Meta:
+        ordering = ["letter", "-made_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(change=""), name="correction_change_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.made_on}: {self.change}"
+
+
+class RateLimitHit(models.Model):
+    """One accepted public write, counted per key (e.g. sign-ups per letter and IP)."""
+
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # Counting recent hits: WHERE key = ? AND created_at >= ?.
+            models.Index(fields=["key", "created_at"], name="ratelimit_key_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import signup_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,20 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("search/", views.search, name="search"),
+    path("letters/<slug:slug>/sign/", signup_views.sign, name="sign_letter"),
+    path("letters/<slug:slug>/withdraw/", signup_views.withdraw, name="withdraw_signature"),
+    path("letters/<slug:slug>/sign/sent/", signup_views.signup_sent, name="signup_sent"),
+    path("signups/confirm/<str:token>/", signup_views.confirm, name="signup_confirm"),
+    path(
+        "letters/<slug:slug>/corrections/new/",
+        signup_views.report_correction,
+        name="report_correction",
+    ),
+    path(
+        "letters/<slug:slug>/corrections/sent/",
+        signup_views.correction_sent,
+        name="correction_sent",
+    ),
+    path("letters/<slug:slug>/corrections/", signup_views.correction_log, name="correction_log"),
+    path("privacy/", signup_views.privacy, name="privacy"),
 ]

@@ -406,11 +406,23 @@ def test_curators_may_add_change_and_view_the_tracker_and_nothing_else(db):
 
     granted = {(p.content_type.app_label, p.codename) for p in permissions}
 
+    moderation = {
+        ("letters", codename)
+        for codename in (
+            "view_signuprequest",
+            "change_signuprequest",
+            "view_correctionrequest",
+            "change_correctionrequest",
+            "add_correction",
+            "change_correction",
+            "view_correction",
+        )
+    }
     assert granted == {
         ("letters", f"{action}_{model}")
         for model in CURATED_MODELS
         for action in ("add", "change", "view")
-    }
+    } | moderation
 
 
 def test_curators_cannot_delete_or_manage_accounts(curator):

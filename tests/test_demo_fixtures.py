@@ -49,10 +49,15 @@ def test_loading_the_demo_twice_changes_nothing():
     first = table_snapshot()
     call_command("load_demo", verbosity=0)
     assert table_snapshot() == first
-    fixture_letters = [
+    debate_letters = [
         row for row in json.loads(DEMO_FIXTURE.read_text()) if row["model"] == "letters.letter"
     ]
-    assert Letter.objects.count() == len(fixture_letters) == 14
+    assert len(debate_letters) == 14
+    # The debate's letters, plus the demonstration letter that accepts sign-ups.
+    assert Letter.objects.count() == 15
+    assert list(Letter.objects.filter(accepts_signups=True).values_list("slug", flat=True)) == [
+        "demo-hosted-letter"
+    ]
 
 
 def test_home_and_the_nspcc_letter_render_after_loading(client, demo_data):

@@ -5,8 +5,11 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from letters.models import (
+    Correction,
+    CorrectionRequest,
     Endorsement,
     Letter,
     Organisation,
@@ -19,6 +22,7 @@ from letters.models import (
     Response,
     Signature,
     SignatureStatus,
+    SignupRequest,
     Source,
 )
 from letters.partial_dates import format_partial_date
@@ -67,6 +71,25 @@ def _organiser_both_person_and_organisation():
 
 def case(constraint: str, arrange, detail: str = ""):
     return pytest.param(constraint, arrange, id=f"{constraint}: {detail}" if detail else constraint)
+
+
+def signup_request(**fields):
+    defaults = {
+        "letter": factories.LetterFactory(),
+        "signer_kind": "individual",
+        "name": "A Person",
+        "token_hash": "0" * 64,
+        "expires_at": timezone.now(),
+    }
+    return SignupRequest.objects.create(**{**defaults, **fields})
+
+
+def correction_about_two_entries():
+    signature = factories.SignatureFactory()
+    endorsement = factories.EndorsementFactory(letter=signature.letter)
+    return lambda: CorrectionRequest.objects.create(
+        letter=signature.letter, signature=signature, endorsement=endorsement, details="x"
+    )
 
 
 CHECK_CASES = [
@@ -158,6 +181,39 @@ CHECK_CASES = [
         lambda: (
             lambda: Response.objects.create(
                 letter=factories.LetterFactory(), responder="Meta", source=factories.SourceFactory()
+            )
+        ),
+    ),
+    case(
+        "signup_action_valid",
+        lambda: lambda: signup_request(action="subscribe"),
+    ),
+    case(
+        "signup_signer_kind_valid",
+        lambda: lambda: signup_request(signer_kind="robot"),
+    ),
+    case(
+        "correction_request_kind_valid",
+        lambda: (
+            lambda: CorrectionRequest.objects.create(
+                letter=factories.LetterFactory(), kind="praise", details="x"
+            )
+        ),
+    ),
+    case(
+        "correction_request_status_valid",
+        lambda: (
+            lambda: CorrectionRequest.objects.create(
+                letter=factories.LetterFactory(), status="lost", details="x"
+            )
+        ),
+    ),
+    case("correction_request_about_one_entry", lambda: correction_about_two_entries()),
+    case(
+        "correction_change_not_empty",
+        lambda: (
+            lambda: Correction.objects.create(
+                letter=factories.LetterFactory(), change="", reason="x"
             )
         ),
     ),

@@ -293,3 +293,24 @@ CACHES = {
     }
 }
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+
+# Email: the console by default; SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Open Letter Tracker <noreply@localhost>")
+
+# Public sign-ups: how long a confirmation link lives, the least time a person takes to
+# fill the form, and how long contact emails and IP addresses are kept.
+SIGNUP_CONFIRMATION_HOURS = env_int("SIGNUP_CONFIRMATION_HOURS", 48)
+SIGNUP_MIN_SECONDS = env_int("SIGNUP_MIN_SECONDS", 3)
+SIGNUP_RETENTION_DAYS = env_int("SIGNUP_RETENTION_DAYS", 90)

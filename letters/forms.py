@@ -1,0 +1,131 @@
+"""Forms the public fills in: signing, withdrawing, and reporting an error.
+
+Only the fields listed here are read from a POST, so extra fields such as
+`status=confirmed` or `letter=<id>` are ignored: the letter comes from the URL.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from .models import CorrectionKind, SignerKind
+from .signups import validate_public_name, validate_public_text
+
+_STARTED_SALT = "letters.forms.started"
+
+
+class PublicForm(forms.Form):
+    """A honeypot field and a signed start time: bots fill the one and rush the other."""
+
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.TimestampSigner(salt=_STARTED_SALT).sign("form")
+
+    @property
+    def is_bot(self) -> bool:
+        """A filled honeypot: answered like a success, and nothing is written."""
+        return bool(self.data.get("homepage"))
+
+    def clean_started(self) -> str:
+        value = self.cleaned_data["started"]
+        signer = signing.TimestampSigner(salt=_STARTED_SALT)
+        try:
+            signer.unsign(value, max_age=24 * 60 * 60)
+        except signing.SignatureExpired:
+            raise forms.ValidationError("This form is too old: please reload the page.") from None
+        except signing.BadSignature:
+            raise forms.ValidationError("Please reload the page and try again.") from None
+        try:
+            signer.unsign(value, max_age=settings.SIGNUP_MIN_SECONDS)
+        except signing.SignatureExpired:
+            return value  # older than the minimum: a person had time to read the form
+        raise forms.ValidationError(
+            "That was quicker than anyone can read the form: please check it and send it again."
+        )
+
+
+class SignForm(PublicForm):
+    signer_kind = forms.ChoiceField(
+        label="I am signing as", choices=SignerKind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label="Name of the organisation, or your full name",
+        max_length=200,
+        validators=[validate_public_name],
+    )
+    affiliation = forms.CharField(
+        label="Affiliation (individuals, optional)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    role = forms.CharField(
+        label="Your role at the organisation (organisations)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    country = forms.CharField(max_length=100, required=False, validators=[validate_public_name])
+    website = forms.URLField(
+        label="Organisation website", max_length=300, required=False, assume_scheme="https"
+    )
+    contact_name = forms.CharField(
+        label="Contact name (organisations)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    email = forms.EmailField(
+        label="Email address", help_text="To confirm your signature. Never published."
+    )
+    consent = forms.BooleanField(
+        label=(
+            "I confirm that I may sign for the name above, and I agree that it is published "
+            "on this letter's page. My email address is kept private and deleted after "
+            "the retention period described in the privacy notice."
+        )
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signer_kind") == SignerKind.ORGANISATION and not cleaned.get(
+            "contact_name"
+        ):
+            self.add_error("contact_name", "Give the name of the person signing for it.")
+        return cleaned
+
+
+class WithdrawForm(PublicForm):
+    email = forms.EmailField(
+        label="The email address you signed with",
+        help_text="We send a confirmation link there; nothing changes until you confirm.",
+    )
+    reason = forms.CharField(
+        label="Reason (optional, shown publicly)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_public_text],
+    )
+
+
+class CorrectionForm(PublicForm):
+    kind = forms.ChoiceField(label="What would you like?", choices=CorrectionKind.choices)
+    details = forms.CharField(
+        label="What is wrong, or who you are and why you should be removed",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    email = forms.EmailField(
+        label="Email address (optional, to hear back)",
+        required=False,
+        help_text="Never published.",
+    )

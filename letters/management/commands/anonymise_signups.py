@@ -1,0 +1,42 @@
+"""Delete the contact data of old sign-up and correction requests (idempotent).
+
+Emails, contact names and IP addresses are kept only while they serve their purpose
+(confirming, answering, stopping floods); the signatures and corrections stay.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
+
+
+class Command(BaseCommand):
+    help = "Anonymise sign-up and correction requests older than --days days."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=settings.SIGNUP_RETENTION_DAYS,
+            help="Keep contact data this many days (default: SIGNUP_RETENTION_DAYS).",
+        )
+
+    def handle(self, *args, days: int, **options):
+        now = timezone.now()
+        cutoff = now - timedelta(days=days)
+        signups = SignupRequest.objects.filter(
+            created_at__lt=cutoff, anonymised_at__isnull=True
+        ).update(email="", email_key="", contact_name="", ip_address=None, anonymised_at=now)
+        corrections = (
+            CorrectionRequest.objects.filter(created_at__lt=cutoff)
+            .exclude(email="", ip_address__isnull=True)
+            .update(email="", ip_address=None)
+        )
+        hits, _ = RateLimitHit.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+        self.stdout.write(
+            f"Anonymised {signups} sign-up request(s) and {corrections} correction "
+            f"request(s) older than {days} days; deleted {hits} old rate-limit record(s)."
+        )
