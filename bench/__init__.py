@@ -1,0 +1,1 @@
+"""Load benchmarks for the tracker: `make bench` (see bench/README.md)."""

@@ -1,0 +1,92 @@
+"""The pages to measure and the SQL queries each one costs, from inside Django.
+
+Run by bench/run.py with the same environment as the server under test (database,
+settings, page cache mode): `python -m bench.probe OUTPUT.json`. Each page is requested
+once to warm up (and to fill the page cache when it is on), then once more with its
+queries captured, through Django's test client.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+SMALL_LETTER = "synthetic-100"
+LARGE_LETTER = "synthetic-100000"
+# A surname from make_synthetic_letter's list: about 1% of the large letter's rows.
+SEARCH_TERM = "okafor"
+HTMX = {"HX-Request": "true"}
+
+
+def targets() -> list[dict]:
+    """Name, path and headers of every page the benchmark drives, in table order."""
+    from django.conf import settings
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    small = reverse("letter_detail", args=[SMALL_LETTER])
+    large = reverse("letter_detail", args=[LARGE_LETTER])
+    last_page = math.ceil(public_signatures(LARGE_LETTER) / settings.LETTER_SIGNATORIES_PER_PAGE)
+    return [
+        {"name": "static file", "path": static("css/site.css")},
+        {"name": "Django hello", "path": "/bench/hello/"},
+        {"name": "home", "path": reverse("home")},
+        {"name": "letter @100", "path": small},
+        {"name": "fragment @100", "path": small, "headers": HTMX},
+        {"name": "letter @100k", "path": large},
+        {"name": "fragment @100k", "path": large, "headers": HTMX},
+        {"name": "last page @100k", "path": f"{large}?page={max(last_page, 1)}"},
+        {"name": "search @100k", "path": f"{large}?q={SEARCH_TERM}"},
+    ]
+
+
+def public_signatures(slug: str) -> int:
+    from letters.models import PUBLIC_STATUSES, Signature
+
+    return Signature.objects.filter(letter__slug=slug, status__in=PUBLIC_STATUSES).count()
+
+
+def search_matches() -> int:
+    from letters.models import PUBLIC_STATUSES, Signature
+
+    public = Signature.objects.filter(letter__slug=LARGE_LETTER, status__in=PUBLIC_STATUSES)
+    return public.matching(SEARCH_TERM).count()
+
+
+def count_queries(client, target: dict) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = target.get("headers", {})
+    client.get(target["path"], headers=headers)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(target["path"], headers=headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{target['path']} answered {response.status_code}")
+    return len(captured.captured_queries)
+
+
+def main(output: Path) -> None:
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    # The host the server is benchmarked on, so ALLOWED_HOSTS applies unchanged.
+    client = Client(SERVER_NAME="127.0.0.1")
+    pages = targets()
+    for target in pages:
+        target["queries"] = count_queries(client, target)
+    report = {
+        "targets": pages,
+        "search": {
+            "term": SEARCH_TERM,
+            "matches": search_matches(),
+            "rows": public_signatures(LARGE_LETTER),
+        },
+    }
+    output.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
