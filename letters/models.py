@@ -291,8 +291,13 @@ class LetterQuerySet(models.QuerySet):
             return self
         return self.filter(search_text__contains=needle)
 
-    def recount_signatures(self) -> int:
-        """Recount the listed and public signatures of these letters in one UPDATE."""
+    def recount_signatures(self) -> None:
+        """Recount these letters' listed and public signatures, and summarise them.
+
+        The summaries (the countries in the country filter, the listed signatures per
+        first-listed date for the chart) are kept on the letter so that a page view
+        reads them instead of scanning every signature.
+        """
 
         def count(statuses):
             return Coalesce(
@@ -306,7 +311,24 @@ class LetterQuerySet(models.QuerySet):
                 0,
             )
 
-        return self.update(listed_count=count(LISTED_STATUSES), public_count=count(PUBLIC_STATUSES))
+        self.update(listed_count=count(LISTED_STATUSES), public_count=count(PUBLIC_STATUSES))
+        for letter_id in self.values_list("pk", flat=True):
+            signatures = Signature.objects.filter(letter_id=letter_id).order_by()
+            countries = (
+                signatures.filter(status__in=PUBLIC_STATUSES)
+                .exclude(country="")
+                .values_list("country", flat=True)
+                .distinct()
+            )
+            per_date = (
+                signatures.filter(status__in=LISTED_STATUSES, first_listed__isnull=False)
+                .values_list("first_listed")
+                .annotate(total=Count("pk"))
+            )
+            Letter.objects.filter(pk=letter_id).update(
+                signatory_countries=sorted(countries),
+                listing_timeline=dict(sorted(per_date)),
+            )
 
     def renumber_signatures(self) -> None:
         """Give each public signature its place in its letter's public list (1, 2, …).
@@ -407,6 +429,18 @@ class Letter(models.Model):
         editable=False,
         help_text="Signatures shown publicly (listed, disputed, withdrawn); kept by the app.",
     )
+    signatory_countries = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Countries of the public signatures, sorted; kept by the app.",
+    )
+    listing_timeline = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Listed signatures per first-listed date; kept by the app.",
+    )
     search_text = models.TextField(
         blank=True, editable=False, help_text="Normalised title, kept by the app."
     )
@@ -467,7 +501,9 @@ class Letter(models.Model):
 
     def refresh_counts(self) -> None:
         Letter.objects.filter(pk=self.pk).recount_signatures()
-        self.refresh_from_db(fields=["listed_count", "public_count"])
+        self.refresh_from_db(
+            fields=["listed_count", "public_count", "signatory_countries", "listing_timeline"]
+        )
 
 
 class OnLetterQuerySet(models.QuerySet):
@@ -800,9 +836,16 @@ class Signature(models.Model):
             # A page of a letter's public list: WHERE letter_id = ? AND list_rank
             # BETWEEN ? AND ? ORDER BY list_rank (no OFFSET, whatever the page).
             models.Index(fields=["letter", "list_rank"], name="signature_letter_rank_idx"),
-            # Counting a letter's listed and public signatures:
-            # SELECT COUNT(*) WHERE letter_id = ? AND status IN (...).
-            models.Index(fields=["letter", "status"], name="signature_letter_status_idx"),
+            # Counting a letter's listed and public signatures, and its countries:
+            # SELECT COUNT(*) / DISTINCT country WHERE letter_id = ? AND status IN (...).
+            models.Index(
+                fields=["letter", "status", "country"], name="signature_letter_status_idx"
+            ),
+            # The chart's counts: SELECT first_listed, COUNT(*) WHERE letter_id = ?
+            # AND status IN (...) GROUP BY first_listed.
+            models.Index(
+                fields=["letter", "status", "first_listed"], name="signature_letter_dates_idx"
+            ),
             # The country filter's options and results: WHERE letter_id = ? AND country = ?.
             models.Index(fields=["letter", "country"], name="signature_letter_country_idx"),
         ]

@@ -785,15 +785,27 @@ class FixtureBuilder:
 
     def add_letter(self, letter: dict) -> None:
         slug = letter["id"]
-        self.add(letter_row(letter, self.letters_by_id))
+        _, letter_fields = letter_row(letter, self.letters_by_id)
+        self.add(("letter", letter_fields))
         for count in letter.get("reported_counts", []):
             self.add(reported_count_row(slug, count))
         for position, addressee in enumerate(letter["addressees"], start=1):
             self.add(self.addressee_row(slug, position, addressee))
         for position, organiser in enumerate(letter["organisers"], start=1):
             self.add(self.organiser_row(slug, position, organiser))
-        for position, row in enumerate(letter["signatories"], start=1):
-            self.add(self.signature_row(slug, position, row))
+        signatures = [
+            self.signature_row(slug, position, row)[1]
+            for position, row in enumerate(letter["signatories"], start=1)
+        ]
+        for fields in signatures:
+            self.add(("signature", fields))
+        # As LetterQuerySet.recount_signatures summarises them (all are listed and public).
+        letter_fields["signatory_countries"] = sorted(
+            {fields["country"] for fields in signatures if fields["country"]}
+        )
+        letter_fields["listing_timeline"] = dict(
+            sorted(Counter(f["first_listed"] for f in signatures if f["first_listed"]).items())
+        )
         for endorsement in letter["endorsements"]:
             self.add(self.endorsement_row(slug, endorsement))
         for position, quote in enumerate(letter.get("quotes", []), start=1):
