@@ -516,7 +516,8 @@ def main() -> int:
         database = workdir / "signups.sqlite3"
         print(
             f"Sign-ups under load: {WORKERS} gunicorn sync workers on 127.0.0.1, SQLite (WAL, "
-            f"IMMEDIATE transactions), {os.cpu_count()} CPUs, minimum fill time {MIN_SECONDS} s"
+            f"IMMEDIATE transactions), {os.cpu_count()} CPUs shared with the clients, minimum "
+            f"fill time {MIN_SECONDS} s; load average {os.getloadavg()[0]:.1f} before"
         )
         with gunicorn(
             DJANGO_APP, env=env, workers=WORKERS, ready_path="/health/", log=log, cwd=ROOT
@@ -527,9 +528,8 @@ def main() -> int:
         if checks.failures:
             print(f"\nServer log (last lines), {log}:", file=sys.stderr)
             print("\n".join(log.read_text(errors="replace").splitlines()[-20:]), file=sys.stderr)
-    print(
-        f"\n{'FAILED: ' + ', '.join(checks.failures) if checks.failures else 'All checks passed.'}"
-    )
+    print(f"\nLoad average {os.getloadavg()[0]:.1f} after.")
+    print(f"FAILED: {', '.join(checks.failures)}" if checks.failures else "All checks passed.")
     return 1 if checks.failures else 0
 
 

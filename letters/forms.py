@@ -12,6 +12,8 @@ from .models import CorrectionKind, SignerKind
 from .signups import validate_public_name, validate_public_text
 
 _STARTED_SALT = "letters.forms.started"
+# What the models' EmailFields hold (forms.EmailField would take up to 320).
+_EMAIL_MAX_LENGTH = 254
 
 
 class PublicForm(forms.Form):
@@ -22,7 +24,8 @@ class PublicForm(forms.Form):
         label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    started = forms.CharField(widget=forms.HiddenInput)
+    # Required, but checked in clean(): a hidden field's own errors are shown nowhere.
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,22 +37,26 @@ class PublicForm(forms.Form):
         """A filled honeypot: answered like a success, and nothing is written."""
         return bool(self.data.get("homepage"))
 
-    def clean_started(self) -> str:
-        value = self.cleaned_data["started"]
+    def clean(self):
+        cleaned = super().clean()
+        if "started" in cleaned and (problem := self._started_problem(cleaned["started"])):
+            self.add_error(None, problem)
+        return cleaned
+
+    @staticmethod
+    def _started_problem(value: str) -> str:
         signer = signing.TimestampSigner(salt=_STARTED_SALT)
         try:
             signer.unsign(value, max_age=24 * 60 * 60)
         except signing.SignatureExpired:
-            raise forms.ValidationError("This form is too old: please reload the page.") from None
+            return "This form is too old: please reload the page."
         except signing.BadSignature:
-            raise forms.ValidationError("Please reload the page and try again.") from None
+            return "Please reload the page and try again."
         try:
             signer.unsign(value, max_age=settings.SIGNUP_MIN_SECONDS)
         except signing.SignatureExpired:
-            return value  # older than the minimum: a person had time to read the form
-        raise forms.ValidationError(
-            "That was quicker than anyone can read the form: please check it and send it again."
-        )
+            return ""  # older than the minimum: a person had time to read the form
+        return "That was quicker than anyone can read the form: please check it and send it again."
 
 
 class SignForm(PublicForm):
@@ -84,7 +91,9 @@ class SignForm(PublicForm):
         validators=[validate_public_name],
     )
     email = forms.EmailField(
-        label="Email address", help_text="To confirm your signature. Never published."
+        label="Email address",
+        max_length=_EMAIL_MAX_LENGTH,
+        help_text="To confirm your signature. Never published.",
     )
     consent = forms.BooleanField(
         label=(
@@ -106,6 +115,7 @@ class SignForm(PublicForm):
 class WithdrawForm(PublicForm):
     email = forms.EmailField(
         label="The email address you signed with",
+        max_length=_EMAIL_MAX_LENGTH,
         help_text="We send a confirmation link there; nothing changes until you confirm.",
     )
     reason = forms.CharField(
@@ -126,6 +136,7 @@ class CorrectionForm(PublicForm):
     )
     email = forms.EmailField(
         label="Email address (optional, to hear back)",
+        max_length=_EMAIL_MAX_LENGTH,
         required=False,
         help_text="Never published.",
     )

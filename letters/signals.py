@@ -12,12 +12,15 @@ from django.dispatch import receiver
 from .cache import public_content_changed
 from .models import (
     PUBLIC_STATUSES,
+    CorrectionRequest,
     Letter,
     Organisation,
     OrganisationAlias,
     Person,
     PersonAlias,
+    RateLimitHit,
     Signature,
+    SignupRequest,
 )
 from .text import normalise
 
@@ -138,9 +141,11 @@ def invalidate_public_pages(sender, using: str, **kwargs):
 
 
 # Any change to the tracker's data can show on a public page, except signatures that
-# never were public (handled above, so a flood of pending sign-ups keeps the cache).
+# never were public (handled above) and the private records of public submissions, so a
+# flood of sign-ups (or of refused ones) keeps the cache.
+PRIVATE_MODELS = {Signature, SignupRequest, CorrectionRequest, RateLimitHit}
 for model in apps.get_app_config("letters").get_models():
-    if model is not Signature:
+    if model not in PRIVATE_MODELS:
         post_save.connect(invalidate_public_pages, sender=model)
         post_delete.connect(invalidate_public_pages, sender=model)
 for relation in (Letter.documents, Letter.coverage, Signature.sources):

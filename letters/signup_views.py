@@ -5,7 +5,7 @@ letters/views.py carry none, so they stay cacheable.
 """
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -89,6 +89,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         SignupRequest.objects.select_related("letter"), token_hash=signups.hash_token(token)
     )
     context = {"signup": signup, "letter": signup.letter}
+    if signup.confirmed_at is None and signup.action == SignupAction.SIGN:
+        # A letter closed to sign-ups since the email was sent takes no more; a
+        # withdrawal is still honoured.
+        _hosted_letter(signup.letter.slug)
     if signup.confirmed_at is None and signup.is_expired:
         return render(request, "letters/signup/expired.html", context, status=410)
     if request.method == "POST" and signup.confirmed_at is None:
@@ -111,6 +115,9 @@ def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
     about = {"signature": None, "endorsement": None}
     params = request.POST if request.method == "POST" else request.GET
+    if params.get("signature") and params.get("endorsement"):
+        # The form sends one; a request about both would break the row's check constraint.
+        return HttpResponseBadRequest("Report on one signatory or one endorsement at a time.")
     for name, queryset in (
         ("signature", Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)),
         ("endorsement", Endorsement.objects.filter(letter=letter)),

@@ -44,24 +44,32 @@ _URL_IN_TEXT = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|org|net|io|ru|cn|inf
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
+def _refuse_invisible_controls(value: str, allowed: str = "") -> None:
+    if any(unicodedata.category(char) in {"Cc", "Cf"} and char not in allowed for char in value):
+        raise ValidationError("Remove the invisible control characters.")
+
+
 def validate_public_text(value: str) -> None:
     """Text shown on public pages: no invisible controls (NUL, right-to-left overrides), no
-    links (spam)."""
-    if any(unicodedata.category(char) in {"Cc", "Cf"} for char in value.replace("\n", "")):
-        raise ValidationError("Remove the invisible control characters.")
+    links (spam). Line breaks are fine: browsers send a textarea's as CR LF."""
+    _refuse_invisible_controls(value, allowed="\r\n\t")
     if _URL_IN_TEXT.search(value):
         raise ValidationError("Web addresses are not accepted here.")
 
 
 def validate_public_name(value: str) -> None:
-    """Names shown on public pages: public text that also cannot start like a formula."""
+    """Names shown on public pages: one line of public text that cannot start like a
+    formula."""
+    _refuse_invisible_controls(value)
     validate_public_text(value)
     if value.lstrip().startswith(_FORMULA_PREFIXES):
         raise ValidationError("A name cannot start with =, +, - or @.")
 
 
 def normalise_email(email: str) -> str:
-    """One key per mailbox: case, '+tag' suffixes and Gmail's dots do not make a new one."""
+    """One key per mailbox: case, '+tag' suffixes, Gmail's dots and Unicode forms (NFC or
+    NFD domains, the Kelvin sign for K) do not make a new one."""
+    email = unicodedata.normalize("NFKC", email)
     local, _, domain = email.strip().lower().rpartition("@")
     local = local.split("+", 1)[0]
     if domain in {"gmail.com", "googlemail.com"}:
@@ -83,6 +91,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Folding can lengthen text ("ß" → "ss", "ﬃ" → "ffi"); the start of a key is key enough.
+_EMAIL_KEY_LENGTH = SignupRequest._meta.get_field("email_key").max_length
+_NAME_KEY_LENGTH = SignupRequest._meta.get_field("name_key").max_length
+
+
 @dataclass
 class Submission:
     """A sign-up or withdrawal, with the token to email when one must be sent."""
@@ -96,8 +109,8 @@ def submit(letter: Letter, action: str, data: dict, ip_address: str | None) -> S
 
     Returns no token when nothing needs confirming (the same person already confirmed).
     """
-    email_key = normalise_email(data["email"])
-    name_key = normalise(data.get("name", ""))
+    email_key = normalise_email(data["email"])[:_EMAIL_KEY_LENGTH]
+    name_key = normalise(data.get("name", ""))[:_NAME_KEY_LENGTH]
     lifetime = timedelta(hours=settings.SIGNUP_CONFIRMATION_HOURS)
     with transaction.atomic():
         lock(f"signups:{letter.pk}")

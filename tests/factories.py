@@ -1,9 +1,15 @@
 import itertools
+import time
+from datetime import timedelta
 
 import factory
+from django.core import signing
+from django.utils import timezone
 from django.utils.text import slugify
 
 from letters import models
+from letters.forms import _STARTED_SALT as STARTED_SALT
+from letters.signups import hash_token
 from letters.text import normalise
 
 
@@ -211,3 +217,96 @@ def create_signatures(
         for signature, source in zip(signatures, sources, strict=True)
     )
     return signatures
+
+
+# ---------------------------------------------------------------------------
+# Sign-ups, withdrawals and corrections from the public
+# ---------------------------------------------------------------------------
+
+
+class SignupRequestFactory(factory.django.DjangoModelFactory):
+    """A sign-up as `letters.signups.submit` records it; `token` is the emailed secret."""
+
+    class Meta:
+        model = models.SignupRequest
+
+    class Params:
+        token = factory.Sequence(lambda n: f"test-token-{n}")
+
+    letter = factory.SubFactory(LetterFactory, accepts_signups=True)
+    action = models.SignupAction.SIGN
+    signer_kind = models.SignerKind.INDIVIDUAL
+    name = factory.Sequence(lambda n: f"Signer {n}")
+    name_key = factory.LazyAttribute(lambda o: normalise(o.name))
+    email = factory.Sequence(lambda n: f"signer{n}@example.org")
+    email_key = factory.LazyAttribute(lambda o: o.email.lower())
+    ip_address = "192.0.2.1"
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48))
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CorrectionRequest
+
+    letter = factory.SubFactory(LetterFactory)
+    kind = models.CorrectionKind.ERROR
+    details = "My name is misspelt."
+    email = factory.Sequence(lambda n: f"reporter{n}@example.org")
+    ip_address = "192.0.2.2"
+
+
+def started(seconds_ago: float = 0) -> str:
+    """The form's signed start time, as its page hands it out `seconds_ago` seconds ago."""
+    signer = signing.TimestampSigner(salt=STARTED_SALT)
+    stamped = f"form{signer.sep}{signing.b62_encode(int(time.time() - seconds_ago))}"
+    return signing.Signer.sign(signer, stamped)
+
+
+def sign_form(**fields) -> dict:
+    """A valid sign form for an individual; override or add any field."""
+    return {
+        "signer_kind": models.SignerKind.INDIVIDUAL,
+        "name": "Ada Lovelace",
+        "affiliation": "Analytical Engine Society",
+        "country": "United Kingdom",
+        "email": "ada@example.org",
+        "consent": "on",
+        "homepage": "",
+        "started": started(seconds_ago=3600),
+        **fields,
+    }
+
+
+def organisation_sign_form(**fields) -> dict:
+    organisation = {
+        "signer_kind": models.SignerKind.ORGANISATION,
+        "name": "Open Rights Group",
+        "affiliation": "",
+        "role": "Executive Director",
+        "website": "https://www.openrightsgroup.org/",
+        "contact_name": "Jim Killock",
+        "email": "jim@openrightsgroup.org",
+    }
+    return sign_form(**{**organisation, **fields})
+
+
+def withdraw_form(**fields) -> dict:
+    return {
+        "email": "ada@example.org",
+        "reason": "",
+        "homepage": "",
+        "started": started(seconds_ago=3600),
+        **fields,
+    }
+
+
+def correction_form(**fields) -> dict:
+    return {
+        "kind": models.CorrectionKind.ERROR,
+        "details": "The name is misspelt: it is Lovelace, not Lovelance.",
+        "email": "reporter@example.org",
+        "homepage": "",
+        "started": started(seconds_ago=3600),
+        **fields,
+    }

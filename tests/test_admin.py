@@ -114,7 +114,10 @@ CHANGE_OBJECTS = {
 
 
 @pytest.fixture(params=["admin_client", "curator_client"])
-def staff_client(request):
+def staff_client(request, db):
+    # `db` named here, not only through getfixturevalue, so that pytest-django runs these
+    # tests with the other database tests, before any transactional test's flush deletes
+    # what the data migrations made (the Curators group).
     return request.getfixturevalue(request.param)
 
 
