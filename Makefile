@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install run serve test lint format migrations-check demo-data fixtures bench clean
+.PHONY: install run serve test chromium lint format migrations-check demo-data fixtures bench bench-signups clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,25 @@ serve: install
 	exec $(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile -
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser
+# here): installed with apt when missing and we are root; otherwise they are skipped, and
+# under CI=true a skipped browser test fails the run.
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+		if [ "$(CHROMIUM_PATH)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo ""; \
+			echo "!!! Chromium not found at $(CHROMIUM_PATH): the browser tests will be SKIPPED."; \
+			echo "!!! Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH)."; \
+			echo ""; \
+		fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -76,5 +93,10 @@ bench: install
 	}
 	$(BIN)/python -m bench.run
 
+# Public sign-ups under load: gunicorn on SQLite, 200 concurrent sign-ups with duplicates,
+# then 30 a second for a minute, then a burst from one address (about 2 minutes).
+bench-signups: install
+	$(BIN)/python -m bench.signup_load
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results

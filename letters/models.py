@@ -690,7 +690,7 @@ class SignatureQuerySet(models.QuerySet):
     # places here, in the same transaction as the change.
     def update(self, **kwargs):
         public_content_changed(self.db)
-        if not (LIST_FIELDS | SEARCHED_FIELDS) & kwargs.keys():
+        if not (LIST_FIELDS | SEARCHED_FIELDS | SUMMARY_FIELDS) & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             affected = list(self.values_list("pk", "letter_id"))
@@ -728,11 +728,14 @@ class SignatureQuerySet(models.QuerySet):
 
 # Changing any of these can move a signature in, out of, or within a letter's public list.
 LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
+# Changing any of these changes the letter's summaries (its countries, its chart).
+SUMMARY_FIELDS = {"country", "first_listed"}
 # Changing any of these changes the names a signature is found by.
 SEARCHED_FIELDS = {"published_name", "organisation", "organisation_id", "person", "person_id"}
 
 
-LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name")
+# A signature's place in its letter's list, and what the letter's summaries count of it.
+LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name", "country", "first_listed")
 
 
 class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):

@@ -52,17 +52,18 @@ def keep_letter_list_after_save(sender, instance: Signature, using: str, **kwarg
     end of the list (a new signatory, an approval) takes the next place. Anything else
     renumbers the letters involved in one statement.
     """
-    before = getattr(instance, "_saved_place", None) or (None, None, None, None)
-    old_letter_id, old_status, old_position, old_name = before
+    before = getattr(instance, "_saved_place", None) or (None,) * 6
+    old_letter_id, old_status, old_position, old_name, *old_summary = before
     instance.remember_list_place()
     same_letter = old_letter_id == instance.letter_id
     same_order = (old_position, old_name) == (instance.position, instance.published_name)
+    same_summary = old_summary == [instance.country, instance.first_listed]
     was_public = old_status in PUBLIC_STATUSES
     is_public = instance.status in PUBLIC_STATUSES
     if not (was_public or is_public):
         return  # a pending sign-up or a rejected one: nothing public changed
     public_content_changed(using)
-    if same_letter and same_order and old_status == instance.status:
+    if same_letter and same_order and same_summary and old_status == instance.status:
         return
     letters = Letter.objects.filter(pk__in={instance.letter_id, old_letter_id} - {None})
     letters.recount_signatures()

@@ -5,6 +5,7 @@ from . import signup_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("letters/<slug:slug>/", views.letter_detail, name="letter_detail"),
+    path("letters/<slug:slug>/print/", views.letter_print, name="letter_print"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
     path("people/", views.person_list, name="person_list"),

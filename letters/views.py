@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from .cache import HTMX_VARY, cached_public_page, wants_fragment
+from .charts import signatures_over_time
 from .models import (
     PUBLIC_STATUSES,
     Endorsement,
@@ -22,6 +25,7 @@ from .models import (
     Visibility,
 )
 from .pagination import paginate, paginate_ranked
+from .printing import full_public_list
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -105,15 +109,37 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "kind": kind if kind in SignerKind.values else "",
         "kinds": SignerKind.choices,
         "country": country,
-        "countries": (
-            public.exclude(country="").order_by("country").values_list("country", flat=True)
-        ).distinct(),
+        "countries": letter.signatory_countries,
         "filtered": filtered,
     }
     template = "letters/letter_detail.html"
     if fragment:
         template += "#signatory-list"
+    else:
+        context["chart"] = signatures_over_time(letter)
+        context["share_description"] = _share_description(letter)
     return render(request, template, context)
+
+
+def _share_description(letter: Letter) -> str:
+    """What a link to the letter says when shared: its summary, then its counts."""
+    listed = letter.listed_count
+    counts = f"{listed:,} signator{pluralize(listed, 'y,ies')} listed here"
+    if reported := letter.reported_summary():
+        counts += f", {reported}"
+    return " ".join(part for part in (Truncator(letter.summary).chars(200), f"{counts}.") if part)
+
+
+@require_GET
+@cached_public_page
+def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole public signatory list on one page, to print: no pagination, no forms."""
+    letter = get_object_or_404(
+        Letter.objects.published().prefetch_related("reported_counts", "addressees"),
+        slug=slug,
+    )
+    context = {"letter": letter, "signatures": full_public_list(letter)}
+    return render(request, "letters/letter_print.html", context)
 
 
 @require_GET

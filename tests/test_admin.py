@@ -421,11 +421,15 @@ def test_curators_may_add_change_and_view_the_tracker_and_nothing_else(db):
             "view_correction",
         )
     }
-    assert granted == {
-        ("letters", f"{action}_{model}")
-        for model in CURATED_MODELS
-        for action in ("add", "change", "view")
-    } | moderation
+    assert (
+        granted
+        == {
+            ("letters", f"{action}_{model}")
+            for model in CURATED_MODELS
+            for action in ("add", "change", "view")
+        }
+        | moderation
+    )
 
 
 def test_curators_cannot_delete_or_manage_accounts(curator):
