@@ -42,19 +42,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.run import env_int, say
 from bench.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = "demo-hosted-letter"
 DJANGO_APP = "tracker.wsgi:application"
 TIMEOUT = 60
-
-
-def env_int(name: str, default: int) -> int:
-    value = int(os.environ.get(name) or default)
-    if value < 1:
-        raise SystemExit(f"{name} must be at least 1, not {value}")
-    return value
 
 
 WORKERS = env_int("BENCH_SIGNUP_WORKERS", 4)
@@ -66,10 +60,6 @@ MIN_SECONDS = env_int("BENCH_SIGNUP_MIN_SECONDS", 3)
 THREADS = env_int("BENCH_SIGNUP_THREADS", 400)
 
 SECRET_KEY = secrets.token_urlsafe(50)
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def django_env(workdir: Path) -> dict[str, str]:
