@@ -46,3 +46,15 @@ class RankedPaginator(Paginator):
 def paginate_ranked(request: HttpRequest, signatures, per_page: int, count: int) -> Page:
     paginator = RankedPaginator(signatures, per_page, count)
     return paginator.page(min(page_number(request.GET.get("page")), paginator.num_pages))
+
+
+def paginate_matches(request: HttpRequest, matches, rows, per_page: int) -> Page:
+    """A filtered list (a search, a kind, a country): one query finds the matching ids in
+    list order, their number is the count, and one more fetches the page's `rows`.
+
+    The search runs once instead of twice (COUNT, then a page past an OFFSET).
+    """
+    ids = list(matches.order_by("list_rank").values_list("pk", flat=True))
+    page = paginate(request, ids, per_page)
+    page.object_list = list(rows.filter(pk__in=page.object_list).order_by("list_rank"))
+    return page

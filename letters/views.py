@@ -24,7 +24,7 @@ from .models import (
     SignerKind,
     Visibility,
 )
-from .pagination import paginate, paginate_ranked
+from .pagination import paginate, paginate_matches, paginate_ranked
 from .printing import full_public_list
 
 
@@ -91,16 +91,16 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     kind = request.GET.get("kind", "")
     country = _param(request, "country")
     filtered = bool(query or kind or country)
-    public = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
-    signatures = public.matching(query).of_kind(kind)
+    matches = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
+    matches = matches.matching(query).of_kind(kind)
     if country:
-        signatures = signatures.filter(country=country)
-    signatures = signatures.select_related("organisation", "person").prefetch_related("sources")
+        matches = matches.filter(country=country)
+    rows = Signature.objects.select_related("organisation", "person").prefetch_related("sources")
     per_page = settings.LETTER_SIGNATORIES_PER_PAGE
     if filtered:
-        page = paginate(request, signatures.order_by("list_rank"), per_page)
+        page = paginate_matches(request, matches, rows, per_page)
     else:
-        page = paginate_ranked(request, signatures, per_page, count=letter.public_count)
+        page = paginate_ranked(request, rows.filter(letter=letter), per_page, letter.public_count)
 
     context = {
         "letter": letter,

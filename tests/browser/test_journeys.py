@@ -122,7 +122,7 @@ def test_paging_through_signatories_in_place(page):
 def test_opening_an_organisation_from_the_list(page):
     page.goto(NSPCC_URL)
 
-    page.locator("#signatory-list").get_by_role("link", name="Barnardo's").click()
+    page.locator("#signatory-list").get_by_role("link", name="Barnardo's", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/organisations/barnardos/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Barnardo's")
@@ -191,7 +191,7 @@ def test_without_javascript_an_organisation_opens_from_the_list(static_page):
     page = static_page
     page.goto(NSPCC_URL)
 
-    page.locator("#signatory-list").get_by_role("link", name="Barnardo's").click()
+    page.locator("#signatory-list").get_by_role("link", name="Barnardo's", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/organisations/barnardos/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Barnardo's")
