@@ -683,9 +683,6 @@ class SignatureQuerySet(models.QuerySet):
         # The index narrows the rows; the LIKE keeps the exact substring rule.
         return matches if indexed is None else matches.filter(pk__in=indexed)
 
-    def in_published_order(self):
-        return self.order_by("position", "published_name", "pk")
-
     # Bulk paths bypass save() and signals, so they keep the letter's counts and list
     # places here, in the same transaction as the change.
     def update(self, **kwargs):

@@ -10,21 +10,6 @@ from letters.models import Endorsement, Letter, Organisation, Signature
 from tests.conftest import DEMO_FIXTURE, NSPCC_SLUG
 
 APPLE_SLUG = "2021-08-06_apple-privacy-letter"
-LETTER_MODELS = [
-    "source",
-    "organisation",
-    "organisationalias",
-    "person",
-    "personalias",
-    "letter",
-    "reportedcount",
-    "addressee",
-    "organiser",
-    "signature",
-    "endorsement",
-    "quote",
-    "response",
-]
 
 
 def table_snapshot() -> dict[str, list[tuple]]:
