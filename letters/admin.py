@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .admin_import import SignatoryImportAdminMixin
 from .models import (
     Addressee,
     Correction,
@@ -178,7 +179,7 @@ class NewSignatureInline(admin.TabularInline):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(SignatoryImportAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "display_date",

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .cache import public_content_changed
 from .partial_dates import PartialDateField, format_partial_date
@@ -51,8 +52,22 @@ class Source(models.Model):
     )
     authors = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True, help_text="Public caveat about this source.")
+    archived_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text="A saved copy (web.archive.org, archive.today) for when the page goes away.",
+    )
+    # Written by `manage.py check_source_links`, never by hand.
+    link_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="HTTP status of the last link check."
+    )
+    link_error = models.CharField(
+        max_length=300, blank=True, editable=False, help_text="Why the last link check failed."
+    )
 
     objects = SourceManager()
+    history = HistoricalRecords(excluded_fields=["link_checked_at", "link_status", "link_error"])
 
     class Meta:
         ordering = ["outlet", "url"]
@@ -145,6 +160,7 @@ class Organisation(models.Model):
     )
 
     objects = SignerManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name"]
@@ -217,6 +233,7 @@ class Person(models.Model):
     )
 
     objects = SignerManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["name"]
@@ -265,6 +282,30 @@ class PersonAlias(models.Model):
     natural_key.dependencies = ["letters.person"]
 
 
+class OrganisationRedirect(models.Model):
+    """The public URL of an organisation merged into another, kept so old links still work."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="redirects_from"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"/organisations/{self.old_slug}/ → {self.organisation}"
+
+
+class PersonRedirect(models.Model):
+    """The public URL of a person merged into another record."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="redirects_from")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"/people/{self.old_slug}/ → {self.person}"
+
+
 # ---------------------------------------------------------------------------
 # Letters
 # ---------------------------------------------------------------------------
@@ -279,6 +320,33 @@ class Side(models.TextChoices):
     FOR = "for", "For"
     AGAINST = "against", "Against"
     MIXED = "mixed", "Mixed or neutral"
+
+
+class TopicManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    """A public debate several letters belong to, such as the encryption debate."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="In our own words.")
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topic_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class LetterQuerySet(models.QuerySet):
@@ -419,6 +487,16 @@ class Letter(models.Model):
         blank=True, help_text="Public caveat about the signatory list (how complete it is)."
     )
     notes = models.TextField(blank=True, help_text="Other sourced facts, shown publicly.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="letters")
+    staff_notes = models.TextField(
+        blank=True, help_text="Internal notes for curators; never shown publicly."
+    )
+    last_reviewed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a curator last checked the whole page against its sources (shown "
+        "publicly).",
+    )
     listed_count = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -446,6 +524,17 @@ class Letter(models.Model):
     )
 
     objects = LetterManager()
+    # The counts, countries and timeline are derived from the signatures, whose own history
+    # records every change; recording them here too would only add noise.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "listed_count",
+            "public_count",
+            "signatory_countries",
+            "listing_timeline",
+            "search_text",
+        ]
+    )
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "title"]
@@ -761,6 +850,11 @@ class Signature(models.Model):
     published_name = models.CharField(
         max_length=300, help_text="The name exactly as this letter's list prints it."
     )
+    other_published_names = models.TextField(
+        blank=True,
+        help_text="Other names the same signatory is printed under in this letter's sources, "
+        "one per line (kept when duplicate records are merged).",
+    )
     role = models.CharField(
         max_length=300,
         blank=True,
@@ -797,6 +891,7 @@ class Signature(models.Model):
     )
 
     objects = SignatureManager()
+    history = HistoricalRecords(excluded_fields=["search_text", "list_rank"])
 
     class Meta:
         ordering = ["letter", "position", "published_name"]
@@ -966,6 +1061,7 @@ class Endorsement(models.Model):
     note = models.TextField(blank=True, help_text="Public context for this endorsement.")
 
     objects = EndorsementManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["letter", F("date").asc(nulls_last=True), "pk"]
@@ -1057,15 +1153,25 @@ class Quote(models.Model):
     natural_key.dependencies = ["letters.letter"]
 
 
+class OutcomeKind(models.TextChoices):
+    RESPONSE = "response", "Response"
+    POLICY_CHANGE = "policy", "Policy change"
+    PRODUCT_DECISION = "product", "Product decision"
+    LEGISLATION = "legislation", "Legislation"
+    OTHER = "other", "Other event"
+
+
 class ResponseManager(models.Manager.from_queryset(OnLetterQuerySet)):
     def get_by_natural_key(self, letter_slug, source_url, responder):
         return self.get(letter__slug=letter_slug, source__url=source_url, responder=responder)
 
 
 class Response(models.Model):
-    """What the addressee or someone else answered, quoted or summarised."""
+    """What happened after a letter: an answer (quoted or summarised), a policy change, a
+    product decision. Each one dated and sourced; shown as the letter's outcomes."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(max_length=12, choices=OutcomeKind, default=OutcomeKind.RESPONSE)
     responder = models.CharField(
         max_length=300, help_text="Who answered: 'Facebook (spokesperson)'."
     )
@@ -1285,3 +1391,42 @@ class RateLimitHit(models.Model):
 
     def __str__(self):
         return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+# ---------------------------------------------------------------------------
+# Imports of published signatory lists
+# ---------------------------------------------------------------------------
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Awaiting confirmation"
+    CONFIRMED = "confirmed", "Imported"
+    DISCARDED = "discarded", "Discarded"
+
+
+class SignatoryImport(models.Model):
+    """A published list being brought into a letter: parsed and matched rows wait here
+    between the preview and the confirmation, and the per-row report stays afterwards."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="imports")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="imports",
+        help_text="Where the list was published; every imported signature cites it.",
+    )
+    file_name = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ImportStatus, default=ImportStatus.PREVIEW)
+    rows = models.JSONField(default=list, help_text="Parsed rows with their matches.")
+    report = models.JSONField(default=dict, blank=True, help_text="What the import did.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.file_name or 'a pasted list'} into {self.letter}"

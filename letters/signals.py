@@ -19,6 +19,7 @@ from .models import (
     Person,
     PersonAlias,
     RateLimitHit,
+    SignatoryImport,
     Signature,
     SignupRequest,
 )
@@ -144,10 +145,12 @@ def invalidate_public_pages(sender, using: str, **kwargs):
 # Any change to the tracker's data can show on a public page, except signatures that
 # never were public (handled above) and the private records of public submissions, so a
 # flood of sign-ups (or of refused ones) keeps the cache.
-PRIVATE_MODELS = {Signature, SignupRequest, CorrectionRequest, RateLimitHit}
+PRIVATE_MODELS = {Signature, SignupRequest, CorrectionRequest, RateLimitHit, SignatoryImport}
 for model in apps.get_app_config("letters").get_models():
-    if model not in PRIVATE_MODELS:
+    # History rows (django-simple-history) follow a change that already invalidated.
+    is_history = model.__name__.startswith("Historical")
+    if model not in PRIVATE_MODELS and not is_history:
         post_save.connect(invalidate_public_pages, sender=model)
         post_delete.connect(invalidate_public_pages, sender=model)
-for relation in (Letter.documents, Letter.coverage, Signature.sources):
+for relation in (Letter.documents, Letter.coverage, Letter.topics, Signature.sources):
     m2m_changed.connect(invalidate_public_pages, sender=relation.through)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import signup_views, views
 
@@ -27,4 +27,8 @@ urlpatterns = [
     ),
     path("letters/<slug:slug>/corrections/", signup_views.correction_log, name="correction_log"),
     path("privacy/", signup_views.privacy, name="privacy"),
+    # Each feature area keeps its routes in its own module.
+    path("", include("letters.curation_urls")),
+    path("", include("letters.open_data_urls")),
+    path("", include("letters.insight_urls")),
 ]

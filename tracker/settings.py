@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "simple_history",
     "letters",
 ]
 
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records which staff user made each admin change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: it turns a locked-out login attempt into its 429 response.
     "axes.middleware.AxesMiddleware",
 ]
