@@ -752,6 +752,22 @@ class SignatureQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(status__in=LISTED_STATUSES)
 
+    def listed_as_of(self, day: str):
+        """The signatures a letter listed on `day` (an ISO date), from first-listed and
+        withdrawal dates, never from when we entered them.
+
+        A signature counts once its first-listed date is on or before `day` (a partial date
+        such as '2020-02' counts from the start of its month), until it withdrew: withdrawn
+        signatures count while `day` is before their withdrawal date (a partial withdrawal
+        date counts from its start, so a withdrawal 'in February 2020' is treated as done by
+        any day of that month). Undated signatures cannot be placed and never count.
+        Disputed, pending and rejected ones are not listed.
+        """
+        listed_then = Q(status__in=LISTED_STATUSES) | Q(
+            status=SignatureStatus.WITHDRAWN, withdrawn_on__gt=day
+        )
+        return self.filter(listed_then, first_listed__lte=day).exclude(first_listed="")
+
     def of_kind(self, kind: str):
         if kind == SignerKind.ORGANISATION:
             return self.filter(organisation__isnull=False)
