@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import insight_views
+
+urlpatterns = [
+    path("methodology/", insight_views.methodology, name="methodology"),
+]

@@ -318,3 +318,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Open Letter Tracker <noreply@loc
 SIGNUP_CONFIRMATION_HOURS = env_int("SIGNUP_CONFIRMATION_HOURS", 48)
 SIGNUP_MIN_SECONDS = env_int("SIGNUP_MIN_SECONDS", 3)
 SIGNUP_RETENTION_DAYS = env_int("SIGNUP_RETENTION_DAYS", 90)
+
+# The licence our data is published under: named on the methodology page and in every
+# download and API answer.
+DATA_LICENCE_NAME = env("DATA_LICENCE_NAME", "Creative Commons Attribution 4.0 (CC BY 4.0)")
+DATA_LICENCE_URL = env("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
