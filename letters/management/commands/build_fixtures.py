@@ -55,6 +55,7 @@ from django.utils.text import slugify
 from letters.models import (
     EndorsementStance,
     OrganisationKind,
+    OutcomeKind,
     Side,
     SignatureStatus,
     SourceKind,
@@ -68,6 +69,16 @@ from letters.text import normalise
 ENTERED_AT = "2026-11-29T00:00:00Z"
 
 DEFAULT_OUTPUT = "fixtures/encryption_debate.json"
+
+# Every letter in the shared data belongs to this one debate (shared/data/README.md).
+DEBATE_TOPIC = {
+    "slug": "end-to-end-encryption-debate",
+    "name": "The end-to-end encryption debate",
+    "description": (
+        "Letters for and against end-to-end encryption of messages and stored data, weighing "
+        "privacy and security against child safety and lawful access."
+    ),
+}
 
 # ---------------------------------------------------------------------------
 # Curation tables
@@ -359,6 +370,11 @@ class Sources:
                     "is_copy": record.is_copy,
                     "authors": record.authors,
                     "note": record.note,
+                    "archived_url": "",
+                    # Written by `manage.py check_source_links`, never by the fixture.
+                    "link_checked_at": None,
+                    "link_status": None,
+                    "link_error": "",
                 },
             )
             for record in sorted(self.records.values(), key=lambda record: record.url)
@@ -657,6 +673,9 @@ def letter_row(letter: dict, letters_by_id: dict) -> tuple[str, dict]:
             "coverage": [[url] for url in unique(entry["url"] for entry in letter["coverage"])],
             "signatories_note": letter.get("signatories_note") or "",
             "notes": letter_notes(letter, letters_by_id),
+            "topics": [[DEBATE_TOPIC["slug"]]],
+            "staff_notes": "",
+            "last_reviewed_on": None,
             # Every fixture signature is "reported": all of them are public and listed.
             "listed_count": len(letter["signatories"]),
             "public_count": len(letter["signatories"]),
@@ -722,6 +741,8 @@ def response_row(slug: str, response: dict) -> tuple[str, dict]:
             "quote": response.get("quote") or "",
             "summary": response.get("summary") or "",
             "source": [response["source_url"]],
+            # The data records answers only; policy changes and the like are curated later.
+            "kind": OutcomeKind.RESPONSE,
         },
     )
 
@@ -732,6 +753,7 @@ def response_row(slug: str, response: dict) -> tuple[str, dict]:
 
 # Everything referenced comes before what references it.
 MODEL_ORDER = (
+    "topic",
     "source",
     "organisation",
     "organisationalias",
@@ -767,6 +789,7 @@ class FixtureBuilder:
         self.people.check_aliases("Person", self.data_strings)
         self.link_speakers()
         shared = [
+            ("topic", dict(DEBATE_TOPIC)),
             *self.sources.rows(),
             *(organisation_row(signer) for signer in self.organisations.sorted()),
             *self.organisations.alias_rows("organisationalias", "organisation"),
@@ -879,6 +902,7 @@ class FixtureBuilder:
                 "country_is_inferred": bool(country) and is_inferred(row),
                 "withdrawn_on": None,
                 "withdrawal_reason": "",
+                "other_published_names": "",
                 "note": signature_note(row),
                 "sources": [
                     [url]
@@ -967,6 +991,7 @@ def fixture_object(model_name: str, fields: dict) -> dict:
 # Natural keys as each model's natural_key() builds them, to refuse duplicates that
 # loaddata would silently merge into one row.
 NATURAL_KEYS = {
+    "topic": ("slug",),
     "source": ("url",),
     "organisation": ("slug",),
     "organisationalias": ("organisation", "name"),
