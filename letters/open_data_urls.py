@@ -1,3 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import api, exports, openapi
+
+urlpatterns = [
+    path(
+        "letters/<slug:slug>/signatories.csv",
+        exports.letter_signatories_csv,
+        name="letter_signatories_csv",
+    ),
+    path(
+        "letters/<slug:slug>/signatories.json",
+        exports.letter_signatories_json,
+        name="letter_signatories_json",
+    ),
+    path("api/v1/openapi.json", openapi.schema, name="api_schema"),
+    path("api/v1/letters/", api.letter_list, name="api_letter_list"),
+    path("api/v1/letters/<slug:slug>/", api.letter_detail, name="api_letter_detail"),
+    path(
+        "api/v1/letters/<slug:slug>/signatures/",
+        api.letter_signature_list,
+        name="api_letter_signature_list",
+    ),
+    path("api/v1/signatures/<int:id>/", api.signature_detail, name="api_signature_detail"),
+    path("api/v1/organisations/", api.organisation_list, name="api_organisation_list"),
+    path(
+        "api/v1/organisations/<slug:slug>/",
+        api.organisation_detail,
+        name="api_organisation_detail",
+    ),
+    path("api/v1/people/", api.person_list, name="api_person_list"),
+    path("api/v1/people/<slug:slug>/", api.person_detail, name="api_person_detail"),
+    path("api/v1/endorsements/", api.endorsement_list, name="api_endorsement_list"),
+    path("api/v1/endorsements/<int:id>/", api.endorsement_detail, name="api_endorsement_detail"),
+    path("api/v1/sources/", api.source_list, name="api_source_list"),
+    path("api/v1/sources/<int:id>/", api.source_detail, name="api_source_detail"),
+]
