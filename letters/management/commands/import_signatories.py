@@ -1,0 +1,124 @@
+"""Import a published signatory list (CSV, XLSX or a text file of names) into a letter.
+
+The same parsing and matching as the admin's import (letters/importing.py); close
+matches are never applied here, since nobody is there to check them: those rows are
+skipped and listed, to be decided in the admin or added by hand.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from letters import importing
+from letters.management.commands.make_synthetic_letter import Progress
+from letters.models import ImportStatus, Letter, SignerKind, Source, SourceKind
+from letters.partial_dates import parse_partial_date
+
+
+class Command(BaseCommand):
+    help = "Import a signatory list into a letter: preview the matches, then write them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("letter", help="The letter's slug.")
+        parser.add_argument("file", help="A .csv, .xlsx or .txt file (one name per line).")
+        parser.add_argument("--source", required=True, help="URL where the list is published.")
+        parser.add_argument(
+            "--kind",
+            choices=SignerKind.values,
+            default=SignerKind.ORGANISATION,
+            help="Kind of the rows that do not say (default: organisation).",
+        )
+        parser.add_argument(
+            "--first-listed", default="", help="Date the list was published: YYYY[-MM[-DD]]."
+        )
+        parser.add_argument(
+            "--encoding",
+            default="auto",
+            help="auto (UTF-8, else Windows-1252), or a Python codec name.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show the report only.")
+        parser.add_argument("--user", help="Username recorded in the history.")
+
+    def handle(self, *args, **options):
+        letter = Letter.objects.filter(slug=options["letter"]).first()
+        if letter is None:
+            raise CommandError(f"No letter with the slug {options['letter']!r}.")
+        user = self._user(options["user"])
+        first_listed = options["first_listed"].strip()
+        if first_listed:
+            try:
+                parse_partial_date(first_listed)
+            except ValueError as error:
+                raise CommandError(f"--first-listed: {error}") from error
+        try:
+            URLValidator()(options["source"])
+        except ValidationError as error:
+            raise CommandError(f"--source {options['source']!r} is not a URL.") from error
+        raw_rows = self._read(Path(options["file"]), options["encoding"])
+        verbose = options["verbosity"] > 0
+        with transaction.atomic():
+            source = Source.objects.filter(url=options["source"]).first()
+            if source is None:
+                source = Source(url=options["source"], kind=SourceKind.LETTER, date=first_listed)
+                source._history_user = user
+                source.save()
+            signatory_import = importing.preview(
+                letter,
+                source,
+                raw_rows,
+                default_kind=options["kind"],
+                first_listed=first_listed,
+                file_name=Path(options["file"]).name,
+                user=user,
+                save=not options["dry_run"],
+            )
+            rows = signatory_import.rows
+            if options["dry_run"]:
+                self._print_rows(rows, "status", options["verbosity"])
+                self._print_counts("Preview (nothing written)", rows, "status")
+                transaction.set_rollback(True)
+                return
+            writing = sum(1 for row in rows if row["choice"] != importing.SKIP)
+            progress = Progress("Importing", 2 * writing, verbose and writing > 0)
+            importing.confirm(signatory_import, user=user, progress=progress.advance)
+        self._print_rows(signatory_import.rows, "outcome", options["verbosity"])
+        self._print_counts(f"Import #{signatory_import.pk}", signatory_import.rows, "outcome")
+        assert signatory_import.status == ImportStatus.CONFIRMED
+
+    def _user(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user {username!r}.")
+        return user
+
+    def _read(self, path: Path, encoding: str) -> list[dict]:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            if path.suffix.lower() == ".txt":
+                return importing.read_text(importing.decode(data, encoding))
+            return importing.read_rows(data, path.name, encoding)
+        except importing.ImportFileError as error:
+            raise CommandError(f"{path}: {error}") from error
+
+    def _print_rows(self, rows, key, verbosity):
+        """Every row at verbosity 2; otherwise the rows a curator should look at."""
+        to_check = {importing.RowStatus.INVALID, importing.RowStatus.CLOSE}
+        to_check.add(importing.RowStatus.DUPLICATE)
+        for row in rows:
+            if verbosity >= 2 or (verbosity == 1 and row["status"] in to_check):
+                reason = row.get("outcome_reason" if key == "outcome" else "reason") or ""
+                self.stdout.write(f"line {row['line']}: {row['name']!r}: {row.get(key)} {reason}")
+
+    def _print_counts(self, title, rows, key):
+        totals = importing.counts(rows, key)
+        summary = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.items()))
+        self.stdout.write(self.style.SUCCESS(f"{title}: {len(rows):,} rows: {summary}."))
