@@ -162,7 +162,14 @@ def _etag(request: HttpRequest) -> str:
     return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
 
 
-def _download(request: HttpRequest, letter: Letter, content, content_type: str, filename: str):
+def _download(
+    request: HttpRequest,
+    letter: Letter,
+    content,
+    content_type: str,
+    filename: str,
+    links: tuple[str, ...] = (),
+):
     """A streamed download, revalidated with an ETag from the public content version.
 
     A draft (only staff get one) is never stored by a shared cache.
@@ -176,8 +183,9 @@ def _download(request: HttpRequest, letter: Letter, content, content_type: str, 
     response = StreamingHttpResponse(content(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     methodology = request.build_absolute_uri(reverse("methodology"))
-    response["Link"] = (
-        f'<{settings.DATA_LICENCE_URL}>; rel="license", <{methodology}>; rel="describedby"'
+    response["Link"] = ", ".join(
+        [f'<{settings.DATA_LICENCE_URL}>; rel="license"', f'<{methodology}>; rel="describedby"']
+        + list(links)
     )
     if published:
         response["ETag"] = etag
@@ -215,16 +223,20 @@ def letter_signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
         for chunk in in_chunks(signatures):
             yield "".join(writer.writerow(csv_row(signature, base_url)) for signature in chunk)
 
-    response = _download(
-        request, letter, content, "text/csv; charset=utf-8", _filename(letter, as_of, "csv")
-    )
     json_url = reverse("letter_signatories_json", args=[letter.slug])
     if as_of:
         json_url += f"?as_of={as_of}"
-    response["Link"] += (
-        f', <{request.build_absolute_uri(json_url)}>; rel="describedby"; type="application/json"'
+    companion = (
+        f'<{request.build_absolute_uri(json_url)}>; rel="describedby"; type="application/json"'
     )
-    return response
+    return _download(
+        request,
+        letter,
+        content,
+        "text/csv; charset=utf-8",
+        _filename(letter, as_of, "csv"),
+        links=(companion,),
+    )
 
 
 def letter_metadata(letter: Letter, base_url: str) -> dict:

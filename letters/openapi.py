@@ -89,14 +89,6 @@ SCHEMAS = {
             "archived_url": {**TEXT, "description": "A saved copy; empty if none."},
         }
     ),
-    "LetterSource": {
-        "allOf": [ref("Source")],
-        "type": "object",
-        "properties": {"role": {"enum": ["document", "coverage"]}},
-        "required": ["role"],
-        "unevaluatedProperties": False,
-        "description": "A source of a letter: its own document, or coverage of it.",
-    },
     "Letter": strict(
         {
             "slug": TEXT,
@@ -225,6 +217,10 @@ SCHEMAS = {
     ),
 }
 
+SCHEMAS["LetterSource"] = strict(
+    {**SCHEMAS["Source"]["properties"], "role": {"enum": ["document", "coverage"]}},
+    "A source of a letter: its own document, or coverage of it.",
+)
 SIGNER_DETAIL_EXTRA = {
     "aliases": {"type": "array", "items": TEXT},
     "signatures": {"type": "array", "items": ref("Signed")},
