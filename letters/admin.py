@@ -8,15 +8,17 @@ filterable signature list and offers a few empty rows to add signatories in plac
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import models
+from django.db import models, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_import import SignatoryImportAdminMixin
+from .merging import MergeError, merge_organisations, merge_people
 from .models import (
     Addressee,
     Correction,
@@ -37,8 +39,10 @@ from .models import (
     SignupAction,
     SignupRequest,
     Source,
+    Visibility,
 )
 from .partial_dates import validate_partial_date
+from .publishing import publish, publishing_problems
 
 
 class HttpsByDefault:
@@ -47,11 +51,42 @@ class HttpsByDefault:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class LinkCheckFilter(admin.SimpleListFilter):
+    """What the last `manage.py check_source_links` found."""
+
+    title = "link check"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("dead", "Dead"), ("ok", "OK"), ("unchecked", "Unchecked")]
+
+    def queryset(self, request, queryset):
+        checked = Q(link_checked_at__isnull=False)
+        dead = checked & (Q(link_status__isnull=True) | Q(link_status__gte=400))
+        if self.value() == "dead":
+            return queryset.filter(dead)
+        if self.value() == "ok":
+            return queryset.filter(checked).exclude(dead)
+        if self.value() == "unchecked":
+            return queryset.filter(link_checked_at__isnull=True)
+        return queryset
+
+
 @admin.register(Source)
-class SourceAdmin(HttpsByDefault, admin.ModelAdmin):
-    list_display = ["__str__", "outlet", "kind", "date", "is_copy", "headline_is_rebuilt"]
-    list_filter = ["kind", "is_copy", "headline_is_rebuilt"]
+class SourceAdmin(HttpsByDefault, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "outlet",
+        "kind",
+        "date",
+        "is_copy",
+        "headline_is_rebuilt",
+        "link_status",
+        "link_checked_at",
+    ]
+    list_filter = [LinkCheckFilter, "kind", "is_copy", "headline_is_rebuilt"]
     search_fields = ["url", "outlet", "headline"]
+    readonly_fields = ["link_checked_at", "link_status", "link_error"]
 
 
 class OrganisationAliasInline(admin.TabularInline):
@@ -95,13 +130,64 @@ class EndorsementOfEndorserInline(admin.TabularInline):
         return super().get_queryset(request).select_related("letter", "source")
 
 
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Keep this record",
+        help_text="The others become its aliases; their pages redirect to it.",
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(r.pk, f"{r} ({r.slug})") for r in records]
+
+
+class MergeAdminMixin:
+    """The "Merge selected …" action: a confirmation page to choose the record to keep."""
+
+    actions = ["merge_selected"]
+    merge = None  # merge_organisations or merge_people
+
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["delete"])
+    def merge_selected(self, request, queryset):
+        records = list(queryset.order_by("pk"))
+        if len(records) < 2:
+            self.message_user(request, "Select at least two records to merge.", messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, records=records)
+        if form.is_valid():
+            keep = next(r for r in records if r.pk == form.cleaned_data["keep"])
+            try:
+                report = type(self).merge(keep, records, user=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(request, report.summary(), messages.SUCCESS)
+            return None
+        counted = queryset.model.objects.filter(pk__in=[r.pk for r in records]).annotate(
+            signature_count=models.Count("signatures", distinct=True),
+            endorsement_count=models.Count("endorsements", distinct=True),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.model._meta.verbose_name_plural}",
+            "form": form,
+            "records": counted.order_by("pk"),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/letters/merge_confirm.html", context)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
+class OrganisationAdmin(MergeAdminMixin, HttpsByDefault, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [OrganisationAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
+    merge = staticmethod(merge_organisations)
 
 
 class PersonAliasInline(admin.TabularInline):
@@ -110,11 +196,12 @@ class PersonAliasInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(HttpsByDefault, admin.ModelAdmin):
+class PersonAdmin(MergeAdminMixin, HttpsByDefault, SimpleHistoryAdmin):
     list_display = ["name", "country", "website"]
     search_fields = ["name", "aliases__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PersonAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
+    merge = staticmethod(merge_people)
 
 
 class ReportedCountInline(admin.TabularInline):
@@ -178,8 +265,25 @@ class NewSignatureInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
+class LetterAdminForm(forms.ModelForm):
+    """Refuses to save a letter as published while a listed signature has no source.
+
+    The admin builds the fields from LetterAdmin.fieldsets."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # The gate is the act of publishing (the instance still holds the saved value
+        # here): a letter already public stays editable, signatories added from its form
+        # included, and gets its sources on the signature admin.
+        publishing = self.instance.visibility != Visibility.PUBLISHED
+        if publishing and cleaned.get("visibility") == Visibility.PUBLISHED:
+            for problem in publishing_problems(self.instance):
+                self.add_error("visibility", f"Cannot publish: {problem}")
+        return cleaned
+
+
 @admin.register(Letter)
-class LetterAdmin(SignatoryImportAdminMixin, admin.ModelAdmin):
+class LetterAdmin(SignatoryImportAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "display_date",
@@ -191,11 +295,13 @@ class LetterAdmin(SignatoryImportAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["visibility", "side", "accepts_signups", "title_is_descriptive"]
     search_fields = ["title", "slug", "summary"]
+    form = LetterAdminForm
+    actions = ["publish_selected"]
     readonly_fields = ["listed_count", "signatures_link"]
     autocomplete_fields = ["in_response_to", "asks_source", "documents", "coverage"]
     fieldsets = [
         (None, {"fields": ["title", "title_is_descriptive", "slug", "date", "date_note"]}),
-        ("Publication", {"fields": ["visibility", "accepts_signups"]}),
+        ("Publication", {"fields": ["visibility", "accepts_signups", "last_reviewed_on"]}),
         (
             "Content",
             {
@@ -215,6 +321,7 @@ class LetterAdmin(SignatoryImportAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Signatories", {"fields": ["listed_count", "signatures_link"]}),
+        ("Internal", {"fields": ["staff_notes"]}),
     ]
     inlines = [
         ReportedCountInline,
@@ -240,6 +347,19 @@ class LetterAdmin(SignatoryImportAdminMixin, admin.ModelAdmin):
     def display_date(self, letter: Letter) -> str:
         return letter.display_date
 
+    @admin.action(description="Publish selected letters", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        result = publish(queryset)
+        if result.published:
+            titles = ", ".join(letter.title for letter in result.published)
+            self.message_user(request, f"Published: {titles}.", messages.SUCCESS)
+        for letter, problems in result.refused.items():
+            self.message_user(
+                request, f"Not published “{letter.title}”: {' '.join(problems)}", messages.ERROR
+            )
+        if not result.published and not result.refused:
+            self.message_user(request, "No draft among the selected letters.", messages.WARNING)
+
     @admin.display(description="Signatures")
     def signatures_link(self, letter: Letter) -> str:
         if letter.pk is None:
@@ -260,7 +380,7 @@ class SignerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(SimpleHistoryAdmin):
     """Also the moderation queue: filter by status "Pending moderation" to approve
     (mark confirmed) or reject sign-ups, one by one or in bulk, or everything sent from
     one IP address or email domain."""
@@ -321,8 +441,26 @@ class SignatureAdmin(admin.ModelAdmin):
         return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, **extra) -> None:
-        changed = queryset.exclude(status=status).update(status=status, **extra)
         label = SignatureStatus(status).label.lower()
+        with transaction.atomic():
+            # Only the ids: the changelist's annotations would make the UPDATE a join.
+            ids = list(queryset.exclude(status=status).values_list("pk", flat=True))
+            previous = dict(Signature.objects.filter(pk__in=ids).values_list("pk", "status"))
+            # The queryset's update keeps the letters' counts and list places right.
+            changed = Signature.objects.filter(pk__in=ids).update(status=status, **extra)
+            # An UPDATE writes no history by itself: one history row per signature, with
+            # the acting user, as a save from the admin form would have written.
+            signatures = list(Signature.objects.filter(pk__in=ids))
+            for signature in signatures:
+                was_pending = previous[signature.pk] == SignatureStatus.PENDING
+                if was_pending and status == SignatureStatus.CONFIRMED:
+                    signature._change_reason = "Sign-up approved"
+            Signature.history.bulk_history_create(
+                signatures,
+                update=True,
+                default_user=request.user,
+                default_change_reason=f"Marked {label} (admin action)",
+            )
         noun = "signature" if changed == 1 else "signatures"
         self.message_user(request, f"{changed} {noun} marked {label}.", messages.SUCCESS)
 
@@ -413,7 +551,7 @@ class WithdrawalForm(forms.Form):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(SimpleHistoryAdmin):
     list_display = ["endorser", "letter", "office", "jurisdiction", "date", "stance"]
     list_filter = ["stance", "jurisdiction"]
     list_select_related = ["letter", "person", "organisation"]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import curation_views
+
+urlpatterns = [
+    path("letters/<slug:slug>/timeline/", curation_views.letter_timeline, name="letter_timeline"),
+    path("statuses/", curation_views.signature_statuses, name="signature_statuses"),
+]

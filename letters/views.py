@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -16,8 +17,10 @@ from .models import (
     Endorsement,
     Letter,
     Organisation,
+    OrganisationRedirect,
     Organiser,
     Person,
+    PersonRedirect,
     Quote,
     Side,
     Signature,
@@ -63,11 +66,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public letter page; staff also preview drafts on it.
+
+    The preview is looked for only once the public page is not found, so the public path
+    stays as cached and as cheap as before, and the preview never enters the page cache,
+    never gets an ETag and is never indexed.
+    """
+    try:
+        return _public_letter_page(request, slug)
+    except Http404:
+        if not (request.user.is_authenticated and request.user.is_staff):
+            raise
+    drafts = Letter.objects.filter(visibility=Visibility.DRAFT)
+    response = _letter_page(request, slug, drafts, preview=True)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@cached_public_page
+def _public_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _letter_page(request, slug, Letter.objects.published())
+
+
+def _letter_page(request: HttpRequest, slug: str, letters, preview: bool = False) -> HttpResponse:
     fragment = wants_fragment(request)
-    letters = Letter.objects.published()
     if not fragment:
         letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
             "reported_counts__source",
@@ -111,6 +136,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "country": country,
         "countries": letter.signatory_countries,
         "filtered": filtered,
+        "preview": preview,
     }
     template = "letters/letter_detail.html"
     if fragment:
@@ -168,11 +194,21 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _merged_record_redirect(redirects, field: str, slug: str) -> HttpResponse:
+    """301 to the record a merged one became; asked only once a slug is not found, so
+    the normal path costs no extra query."""
+    redirect = redirects.select_related(field).filter(old_slug=slug).first()
+    if redirect is None:
+        raise Http404("No such record.")
+    return HttpResponsePermanentRedirect(getattr(redirect, field).get_absolute_url())
+
+
 @require_GET
 @cached_public_page
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation.objects.public().prefetch_related(
+    organisation = (
+        Organisation.objects.public()
+        .prefetch_related(
             "aliases",
             Prefetch("signatures", queryset=_public_signatures_with_letters()),
             Prefetch(
@@ -180,9 +216,12 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 queryset=Endorsement.objects.public().select_related("letter", "source"),
             ),
             Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if organisation is None:
+        return _merged_record_redirect(OrganisationRedirect.objects, "organisation", slug)
     return render(request, "letters/organisation_detail.html", {"organisation": organisation})
 
 
@@ -202,8 +241,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_public_page
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = get_object_or_404(
-        Person.objects.public().prefetch_related(
+    person = (
+        Person.objects.public()
+        .prefetch_related(
             "aliases",
             Prefetch("signatures", queryset=_public_signatures_with_letters()),
             Prefetch(
@@ -211,9 +251,12 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 queryset=Endorsement.objects.public().select_related("letter", "source"),
             ),
             Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if person is None:
+        return _merged_record_redirect(PersonRedirect.objects, "person", slug)
     return render(request, "letters/person_detail.html", {"person": person})
 
 
