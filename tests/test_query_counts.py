@@ -187,3 +187,51 @@ def test_index_queries_do_not_grow_with_signers(client, db, url, headers):
     with_20 = count_queries(client, url, headers)
 
     assert with_20 == with_2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?page=2&page_size=5", "?country=France", "?kind=individual&country=France"],
+)
+def test_api_signature_list_queries_do_not_grow_with_signatures(
+    client, letter, query, django_assert_num_queries
+):
+    url = f"/api/v1/letters/{letter.slug}/signatures/{query}"
+    with_10 = count_queries(client, url)
+
+    factories.create_signatures(letter, 490)
+
+    with django_assert_num_queries(with_10):
+        client.get(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/letters/", "/api/v1/organisations/", "/api/v1/people/", "/api/v1/sources/"]
+)
+def test_api_lists_queries_do_not_grow_with_rows(client, db, url):
+    add_letters(2)
+    add_signers(2)
+    with_2 = count_queries(client, url)
+
+    add_letters(10)
+    add_signers(10)
+    with_more = count_queries(client, url)
+
+    assert with_more == with_2
+
+
+def test_api_detail_queries_do_not_grow_with_the_letters_facts(client, letter):
+    url = f"/api/v1/letters/{letter.slug}/"
+    before = count_queries(client, url)
+
+    add_letter_content(letter, 8)
+
+    assert count_queries(client, url) == before
+
+
+def test_api_endorsement_list_queries_do_not_grow(client, letter):
+    before = count_queries(client, "/api/v1/endorsements/")
+
+    add_letter_content(letter, 8)
+
+    assert count_queries(client, "/api/v1/endorsements/") == before
