@@ -1,0 +1,158 @@
+"""Sources that last: archived copies shown publicly, and the link checker run against a
+local server on 127.0.0.1 (never the internet)."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from letters.management.commands.check_source_links import USER_AGENT
+from letters.models import Source
+from tests import factories
+
+
+class Handler(BaseHTTPRequestHandler):
+    seen: list[tuple[str, str, str]] = []
+
+    def _answer(self):
+        Handler.seen.append((self.command, self.path, self.headers.get("User-Agent", "")))
+        if self.path == "/ok":
+            self.send_response(200)
+        elif self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        elif self.path == "/moved-away":
+            self.send_response(302)
+            self.send_header("Location", "/gone")
+        elif self.path == "/no-head" and self.command == "HEAD":
+            self.send_response(405)
+        elif self.path == "/no-head":
+            self.send_response(200)
+        elif self.path == "/slow":
+            time.sleep(1.5)
+            self.send_response(200)
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self):
+        self._answer()
+
+    def do_GET(self):
+        self._answer()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    Handler.seen = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("check_source_links", "--delay", "0", "--timeout", "0.5", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_statuses_of_ok_missing_redirected_refused_head_and_slow_links(db, server):
+    paths = ["/ok", "/gone", "/moved", "/moved-away", "/no-head", "/slow"]
+    for path in paths:
+        factories.SourceFactory(url=server + path)
+
+    output = run()
+
+    status = {s.url.removeprefix(server): s for s in Source.objects.all()}
+    assert status["/ok"].link_status == 200
+    assert status["/gone"].link_status == 404
+    assert status["/moved"].link_status == 200
+    assert status["/moved-away"].link_status == 404
+    assert status["/no-head"].link_status == 200
+    assert status["/slow"].link_status is None
+    assert "timed out" in status["/slow"].link_error
+    assert all(s.link_checked_at is not None for s in status.values())
+    assert "Checked 6 source link(s); 3 dead." in output
+    assert f"DEAD 404 {server}/gone" in output
+    assert f"{server}/slow" in output
+    assert f"{server}/ok " not in output
+    assert ("GET", "/no-head", USER_AGENT) in Handler.seen
+    assert all(agent == USER_AGENT for _, _, agent in Handler.seen)
+
+
+def test_only_dead_rechecks_only_dead_links(db, server):
+    factories.SourceFactory(url=server + "/ok")
+    factories.SourceFactory(url=server + "/gone")
+    run()
+    Handler.seen = []
+
+    run("--only-dead")
+
+    assert [path for _, path, _ in Handler.seen] == ["/gone"]
+
+
+def test_limit_bounds_the_number_checked(db, server):
+    for n in range(3):
+        factories.SourceFactory(url=f"{server}/ok?n={n}")
+
+    assert "Checked 2 source link(s)" in run("--limit", "2")
+    assert Source.objects.filter(link_checked_at__isnull=True).count() == 1
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(db, server):
+    factories.SourceFactory(url=server + "/ok")
+    factories.SourceFactory(url=server + "/ok?again")
+    started = time.monotonic()
+
+    call_command("check_source_links", "--delay", "0.4", stdout=StringIO())
+
+    assert time.monotonic() - started >= 0.4
+
+
+def test_bad_options_are_a_clear_error(db):
+    with pytest.raises(CommandError):
+        call_command("check_source_links", "--timeout", "0", stdout=StringIO())
+
+
+def test_archived_copy_is_linked_next_to_the_source(client, db):
+    letter = factories.LetterFactory()
+    signature = factories.SignatureFactory(letter=letter)
+    signature.sources.add(
+        factories.SourceFactory(
+            url="https://gone.example.org/story",
+            archived_url="https://web.archive.org/web/2020/https://gone.example.org/story",
+        )
+    )
+
+    content = client.get(letter.get_absolute_url()).content.decode()
+
+    assert (
+        '<a class="archived" href="https://web.archive.org/web/2020/https://gone.example.org/'
+        'story" rel="noopener noreferrer external">archived copy' in content
+    )
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"), [("dead", ["/gone"]), ("ok", ["/ok"]), ("unchecked", ["/new"])]
+)
+def test_admin_filter_by_link_check(admin_client, db, server, choice, expected):
+    factories.SourceFactory(url=server + "/ok")
+    factories.SourceFactory(url=server + "/gone")
+    run()
+    factories.SourceFactory(url=server + "/new")
+
+    response = admin_client.get(reverse("admin:letters_source_changelist"), {"link": choice})
+
+    shown = [s.url.removeprefix(server) for s in response.context["cl"].result_list]
+    assert shown == expected
