@@ -195,7 +195,7 @@ def _pending_signature(request: SignupRequest) -> Signature:
     else:
         signer = _create_signer(request)
     role = request.role if field == "organisation" else request.affiliation
-    return Signature.objects.create(
+    signature = Signature(
         letter=request.letter,
         published_name=request.name,
         role=role,
@@ -203,6 +203,9 @@ def _pending_signature(request: SignupRequest) -> Signature:
         status=SignatureStatus.PENDING,
         **{field: signer},
     )
+    signature._change_reason = "Signed through the site (confirmed by email)"
+    signature.save(force_insert=True)
+    return signature
 
 
 def _withdraw(request: SignupRequest) -> Signature | None:
@@ -228,6 +231,7 @@ def _withdraw(request: SignupRequest) -> Signature | None:
         signature.status = SignatureStatus.WITHDRAWN
         signature.withdrawn_on = timezone.localdate().isoformat()
         signature.withdrawal_reason = request.reason or "Withdrawn by the signatory."
+    signature._change_reason = "Withdrawn through the site (confirmed by email)"
     signature.save()
     return signature
 
