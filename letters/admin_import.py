@@ -32,11 +32,7 @@ ENCODINGS = [
 
 
 class SignatoryUploadForm(forms.Form):
-    source = forms.ModelChoiceField(
-        Source.objects.all(),
-        required=False,
-        help_text="Where the list is published, if we already hold that source…",
-    )
+    source = forms.ModelChoiceField(Source.objects.none(), required=False)  # see __init__
     source_url = forms.URLField(
         required=False,
         max_length=1000,
@@ -68,8 +64,16 @@ class SignatoryUploadForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field = SignatoryImport._meta.get_field("source")
-        self.fields["source"].widget = AutocompleteSelect(field, admin_site or admin.site)
+        # The autocomplete widget needs the admin site, known only per request.
+        widget = AutocompleteSelect(
+            SignatoryImport._meta.get_field("source"), admin_site or admin.site
+        )
+        self.fields["source"] = forms.ModelChoiceField(
+            Source.objects.all(),
+            required=False,
+            widget=widget,
+            help_text="Where the list is published, if we already hold that source…",
+        )
 
     def clean(self):
         data = super().clean()
