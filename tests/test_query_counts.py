@@ -235,3 +235,35 @@ def test_api_endorsement_list_queries_do_not_grow(client, letter):
     add_letter_content(letter, 8)
 
     assert count_queries(client, "/api/v1/endorsements/") == before
+
+
+def date_signatures(letter, count: int, day: str) -> None:
+    from letters.models import Signature
+
+    signatures = factories.create_signatures(letter, count)
+    Signature.objects.filter(pk__in=[s.pk for s in signatures]).update(first_listed=day)
+
+
+@pytest.mark.parametrize("query", ["", "?as_of=2020-02-07", "?as_of=not-a-date", "?page=2"])
+def test_timeline_queries_do_not_grow_with_signatures_or_dates(client, letter, query):
+    from letters.models import Signature
+
+    date_signatures(letter, 5, "2020-02-06")
+    withdrawn = factories.create_signatures(letter, 2)
+    Signature.objects.filter(pk__in=[s.pk for s in withdrawn]).update(
+        status=SignatureStatus.WITHDRAWN, first_listed="2020-02-06", withdrawn_on="2020-03-01"
+    )
+    url = f"/letters/{letter.slug}/timeline/{query}"
+    small = count_queries(client, url)
+
+    for day in range(1, 29):
+        date_signatures(letter, 3, f"2020-05-{day:02}")
+    date_signatures(letter, 200, "2020-02-06")
+    large = count_queries(client, url)
+
+    assert large == small
+
+
+def test_statuses_page_queries_are_fixed(client, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        client.get("/statuses/")
