@@ -1,7 +1,7 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -744,6 +744,16 @@ class SignerKind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
 
 
+class Unindexed(Func):
+    """A column compared as `+column` on SQLite: the same value, but the query planner may
+    not reach it through an index (SQLite's documented way to steer a plan)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
 class SignatureQuerySet(models.QuerySet):
     def public(self):
         """Signatures anyone may see: a public status on a published letter."""
@@ -787,6 +797,19 @@ class SignatureQuerySet(models.QuerySet):
         indexed = matching_ids(needle, self.db)
         # The index narrows the rows; the LIKE keeps the exact substring rule.
         return matches if indexed is None else matches.filter(pk__in=indexed)
+
+    def on_letter_matching(self, letter, query: str):
+        """`letter`'s signatures matching `query`.
+
+        With SQLite's search index, each indexed match is checked for the letter instead
+        of the letter's index being walked: without statistics (a fresh database, or one
+        analysed while the letter was small) the planner takes a letter to be small and
+        walks all of a 100,000-signature letter, 20 ms, rather than its few matches.
+        """
+        if matching_ids(normalise(query), self.db) is None:
+            return self.filter(letter=letter).matching(query)
+        on_letter = self.alias(letter_unindexed=Unindexed("letter_id"))
+        return on_letter.filter(letter_unindexed=letter.pk).matching(query)
 
     # Bulk paths bypass save() and signals, so they keep the letter's counts and list
     # places here, in the same transaction as the change.

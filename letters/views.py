@@ -116,8 +116,8 @@ def _letter_page(request: HttpRequest, slug: str, letters, preview: bool = False
     kind = request.GET.get("kind", "")
     country = _param(request, "country")
     filtered = bool(query or kind or country)
-    matches = Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
-    matches = matches.matching(query).of_kind(kind)
+    matches = Signature.objects.filter(status__in=PUBLIC_STATUSES)
+    matches = matches.on_letter_matching(letter, query).of_kind(kind)
     if country:
         matches = matches.filter(country=country)
     rows = Signature.objects.select_related("organisation", "person").prefetch_related("sources")

@@ -521,3 +521,28 @@ def test_ensure_search_index_twice_is_harmless_on_postgresql(db):
 
     signature = factories.SignatureFactory(published_name="Bandicoot Band")
     assert_search("bandicoot", finds=signature)
+
+
+@SQLITE_ONLY
+def test_a_search_on_a_letter_starts_from_the_index_not_the_whole_letter(corpus, letter):
+    # The test database has no planner statistics, like a fresh production database:
+    # the plan must start from the search index's few matches (rowid lookups) instead of
+    # walking every signature of the letter through its (letter, rank) index.
+    matches = Signature.objects.on_letter_matching(letter, "bro").values_list("pk", flat=True)
+    sql, params = matches.order_by("list_rank").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(row[3] for row in cursor.fetchall())
+
+    assert f"SCAN {FTS_TABLE} VIRTUAL TABLE" in plan
+    assert "INTEGER PRIMARY KEY" in plan
+    assert "signature_letter_rank_idx" not in plan
+    assert set(matches) == {
+        s.pk for s in corpus.values() if s.letter == letter and "bro" in s.search_text
+    }
+
+
+def test_a_search_on_a_letter_finds_only_that_letters_matches(corpus, letter):
+    for query in ("bro", "a", "sofia"):
+        expected = Signature.objects.filter(letter=letter).matching(query)
+        assert set(Signature.objects.on_letter_matching(letter, query)) == set(expected)
