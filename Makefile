@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install run serve test chromium lint format migrations-check demo-data fixtures bench bench-signups clean
+.PHONY: install run serve test chromium lint format migrations-check demo-data fixtures bench bench-signups bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,11 @@ bench: install
 # then 30 a second for a minute, then a burst from one address (about 2 minutes).
 bench-signups: install
 	$(BIN)/python -m bench.signup_load
+
+# Importing 100,000 new organisations as signatories against plain bulk_create of the same
+# rows, and the import's peak memory, on a throwaway SQLite database (or DATABASE_URL).
+bench-import: install
+	$(BIN)/python -m bench.import_bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results

@@ -1,0 +1,197 @@
+"""`make bench-import`: the cost of importing a large signatory list.
+
+On a throwaway SQLite database (or DATABASE_URL, which must then be a database you can
+throw away) holding the demo data, generates a CSV of BENCH_IMPORT_ROWS (100,000) new
+organisations and measures, in the same run:
+
+1. plain `bulk_create` of the same organisation and signature rows (Django's own
+   QuerySet.bulk_create, no matching, no history, no list places), rolled back after;
+2. the import as the admin and the command run it: parse the CSV, match every row
+   against the names and aliases held, keep the preview, then confirm (organisations,
+   signatures, their source, history rows with user and reason, the letter's counts and
+   list places), committed;
+3. the same import of another 100,000 names again under tracemalloc, for its peak
+   memory (tracemalloc slows Python down, so that run is not timed), rolled back.
+
+Prints both times, their ratio (goal: at most 3×) and the peak memory.
+"""
+
+import csv
+import io
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from bench.run import env_int, say
+
+ROWS = env_int("BENCH_IMPORT_ROWS", 100_000)
+# Syllables of made-up words, so that names differ from their first letters on.
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tor",
+    "vel",
+    "sa",
+    "nu",
+    "dri",
+    "bel",
+    "fon",
+    "gar",
+    "hel",
+    "jun",
+    "kor",
+    "lin",
+    "mar",
+    "nor",
+    "pel",
+    "quin",
+    "ros",
+    "sten",
+    "tal",
+    "ul",
+    "vin",
+    "wex",
+    "yar",
+    "zol",
+    "bri",
+    "cam",
+    "dor",
+]
+BODIES = ["Foundation", "Alliance", "Trust", "Network", "Institute", "Society", "Centre"]
+
+
+def organisation_names(count: int, seed: int) -> list[str]:
+    """Distinct, varied names (no shared numbered prefix), as a real list has."""
+    rng = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+    names: dict[str, None] = {}
+    while len(names) < count:
+        names[f"{word()} {word()} {rng.choice(BODIES)}"] = None
+    return list(names)
+
+
+def csv_bytes(names: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Name", "Type", "Country"])
+    writer.writerows([name, "organisation", "France"] for name in names)
+    return buffer.getvalue().encode()
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'import-bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def plain_bulk_create(letter, names: list[str]) -> float:
+    from django.db import models, transaction
+    from django.utils.text import slugify
+
+    from letters.importing import BATCH_SIZE
+    from letters.models import Organisation, Signature
+    from letters.text import normalise
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        organisations = Organisation.objects.bulk_create(
+            (
+                Organisation(
+                    name=name, slug=slugify(name), country="France", search_text=normalise(name)
+                )
+                for name in names
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        models.QuerySet(Signature).bulk_create(
+            (
+                Signature(
+                    letter=letter,
+                    organisation=organisation,
+                    published_name=organisation.name,
+                    country="France",
+                    position=position,
+                    search_text=organisation.search_text,
+                )
+                for position, organisation in enumerate(organisations, 1)
+            ),
+            batch_size=BATCH_SIZE,
+        )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def run_import(letter, source, user, data: bytes) -> dict:
+    from letters import importing
+
+    raw = importing.read_rows(data, "list.csv")
+    signatory_import = importing.preview(letter, source, raw, file_name="list.csv", user=user)
+    return importing.confirm(signatory_import, user=user)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as workdir:
+        say(f"Preparing the database and {ROWS:,} names…")
+        setup_django(Path(workdir))
+        from django.contrib.auth.models import User
+        from django.db import connection, transaction
+
+        from letters.models import Letter, Organisation, Signature, Source
+
+        user = User.objects.create_user("bench-importer")
+        source = Source.objects.create(url="https://example.org/bench-list")
+        letter = Letter.objects.create(slug="bench-import", title="[Synthetic data] Import")
+        names = organisation_names(ROWS, seed=1)
+        data = csv_bytes(names)
+        held = Organisation.objects.count()
+
+        say("Plain bulk_create…")
+        baseline = plain_bulk_create(letter, names)
+
+        say("Import (parse, match, preview, confirm with history)…")
+        started = time.perf_counter()
+        report = run_import(letter, source, user, data)
+        imported = time.perf_counter() - started
+        created = report["outcomes"].get("created", 0)
+        if created != ROWS or Signature.objects.filter(letter=letter).count() != ROWS:
+            raise SystemExit(f"The import created {created:,} of {ROWS:,} rows: {report}")
+
+        say("Peak memory of another import (tracemalloc, not timed)…")
+        other = csv_bytes(organisation_names(ROWS, seed=2))
+        second = Letter.objects.create(slug="bench-import-2", title="[Synthetic data] Import 2")
+        tracemalloc.start()
+        with transaction.atomic():
+            run_import(second, source, user, other)
+            transaction.set_rollback(True)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        print(
+            f"Import of {ROWS:,} new organisations as signatories ({connection.vendor}, "
+            f"{held:,} organisations held before)"
+        )
+        print(f"  plain bulk_create (organisations + signatures): {baseline:7.2f} s")
+        print(f"  import (parse + match + write + history):       {imported:7.2f} s")
+        print(f"  ratio: {imported / baseline:.2f}× (goal: at most 3×)")
+        print(f"  peak memory of the import (tracemalloc): {peak / 2**20:,.0f} MiB")
+        print(f"  CPUs: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
