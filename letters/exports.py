@@ -28,7 +28,7 @@ from django.views.decorators.http import require_safe
 from .cache import content_version
 from .models import PUBLIC_STATUSES, Letter, Signature, Source, Visibility
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 1000
 
 CSV_COLUMNS = [
     "position",
