@@ -267,3 +267,20 @@ def test_timeline_queries_do_not_grow_with_signatures_or_dates(client, letter, q
 def test_statuses_page_queries_are_fixed(client, db, django_assert_max_num_queries):
     with django_assert_max_num_queries(0):
         client.get("/statuses/")
+
+
+def test_compare_and_topic_pages_queries_do_not_grow_with_signatures(client, db):
+    from letters.models import Topic
+
+    a, b = factories.LetterFactory.create_batch(2)
+    topic = Topic.objects.create(slug="counted", name="Counted")
+    topic.letters.add(a, b)
+    urls = [f"/compare/?a={a.slug}&b={b.slug}", "/topics/counted/", "/topics/"]
+    for letter in (a, b):
+        factories.create_signatures(letter, 3)
+    before = [count_queries(client, url) for url in urls]
+
+    for letter in (a, b):
+        factories.create_signatures(letter, 100)
+
+    assert [count_queries(client, url) for url in urls] == before

@@ -1,0 +1,172 @@
+"""Comparing two letters: who signed both and who signed only one, through canonical records."""
+
+import pytest
+
+from letters.insight import compare_letters
+from letters.models import Letter, SignatureStatus
+from tests import factories
+
+CIVIL_SOCIETY = "2019-10-04_civil-society-letter-facebook-e2ee"
+CDT_TO_APPLE = "2021-08-19_cdt-coalition-letter-to-tim-cook"
+SIGNED_BOTH = [
+    "Access Now",
+    "Association for Progressive Communications (APC)",
+    "Digital Rights Watch",
+    "Global Partners Digital",
+    "PEN America",
+]
+
+
+def names(matches) -> list[str]:
+    return [match.signer.name for match in matches]
+
+
+def test_the_civil_society_and_cdt_letters_share_five_named_organisations(client, demo_data):
+    response = client.get(f"/compare/?a={CIVIL_SOCIETY}&b={CDT_TO_APPLE}")
+
+    assert response.status_code == 200
+    both = names(response.context["comparison"].organisations["both"])
+    assert set(SIGNED_BOTH) <= set(both)
+    html = response.content.decode()
+    section = html[html.index("Signed both") : html.index("Only “")]
+    for name in SIGNED_BOTH:
+        assert name in section
+
+
+def test_an_organisation_published_under_two_names_is_matched_once(db, five_rights):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    factories.SignatureFactory(letter=a, organisation=five_rights, published_name="5 Rights")
+    factories.SignatureFactory(letter=b, organisation=five_rights)
+    only_a = factories.SignatureFactory(letter=a).organisation
+
+    comparison = compare_letters(a, b)
+
+    assert names(comparison.organisations["both"]) == ["5Rights Foundation"]
+    assert names(comparison.organisations["only_a"]) == [only_a.name]
+    assert comparison.organisations["only_b"] == []
+
+
+def test_people_are_compared_too(db, sofia):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    factories.PersonSignatureFactory(letter=a, person=sofia)
+    factories.PersonSignatureFactory(letter=b, person=sofia)
+
+    assert names(compare_letters(a, b).people["both"]) == ["Sofía Núñez"]
+
+
+@pytest.mark.parametrize(
+    ("status", "counted"),
+    [
+        (SignatureStatus.CONFIRMED, True),
+        (SignatureStatus.DISPUTED, True),
+        (SignatureStatus.WITHDRAWN, False),
+        (SignatureStatus.PENDING, False),
+        (SignatureStatus.REJECTED, False),
+    ],
+)
+def test_which_statuses_count_as_signed(db, status, counted):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    organisation = factories.OrganisationFactory()
+    factories.SignatureFactory(letter=a, organisation=organisation)
+    factories.SignatureFactory(letter=b, organisation=organisation, status=status)
+
+    both = compare_letters(a, b).organisations["both"]
+
+    assert names(both) == ([organisation.name] if counted else [])
+
+
+def test_a_disputed_signature_is_shown_as_disputed(client, db):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    organisation = factories.OrganisationFactory(name="Contested Org")
+    factories.SignatureFactory(letter=a, organisation=organisation)
+    factories.SignatureFactory(letter=b, organisation=organisation, status="disputed")
+
+    html = client.get(f"/compare/?a={a.slug}&b={b.slug}").content.decode()
+
+    assert "disputed on the second letter" in html
+
+
+def test_the_form_lists_published_letters_only(client, published_letter, draft_letter):
+    html = client.get("/compare/").content.decode()
+
+    assert f'value="{published_letter.slug}"' in html
+    assert draft_letter.slug not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?a=no-such-letter&b=letter-to-a-platform",
+        "?a=unpublished-letter&b=letter-to-a-platform",
+        "?a=letter-to-a-platform&b=letter-to-a-platform",
+        "?a=letter-to-a-platform",
+        "?a=%00&b=",
+    ],
+)
+def test_bad_choices_get_a_clear_error_not_a_comparison(
+    client, published_letter, draft_letter, query
+):
+    response = client.get("/compare/" + query)
+
+    assert response.status_code == 400
+    assert response.context["comparison"] is None
+    assert 'class="field-errors"' in response.content.decode() or "different letters" in (
+        response.content.decode()
+    )
+
+
+def test_names_are_escaped(client, db):
+    a, b = factories.LetterFactory(title="<b>A</b>"), factories.LetterFactory()
+    organisation = factories.OrganisationFactory(name="<script>x</script>", slug="script-x")
+    factories.SignatureFactory(letter=a, organisation=organisation)
+
+    html = client.get(f"/compare/?a={a.slug}&b={b.slug}").content.decode()
+
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "<b>A</b>" not in html
+
+
+def test_comparison_queries_do_not_grow_with_signatures(client, db, django_assert_num_queries):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    factories.create_signatures(a, 4)
+    url = f"/compare/?a={a.slug}&b={b.slug}"
+    client.get(url)  # warm the content version in the cache
+    with django_assert_num_queries(5) as before:
+        client.get(url)
+    factories.create_signatures(a, 60)
+    factories.create_signatures(b, 60)
+    shared = factories.OrganisationFactory()
+    for letter in (a, b):
+        factories.SignatureFactory(letter=letter, organisation=shared)
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+    assert shared.name in names(response.context["comparison"].organisations["both"])
+    assert Letter.objects.count() == 2
+
+
+def test_an_organisation_page_lists_its_most_frequent_co_signers(client, db):
+    organisation = factories.OrganisationFactory(name="Hub")
+    often, once, withdrawn = (
+        factories.OrganisationFactory(name=n) for n in ["Often", "Once", "Gone"]
+    )
+    letters = factories.LetterFactory.create_batch(3)
+    for letter in letters:
+        factories.SignatureFactory(letter=letter, organisation=organisation)
+        factories.SignatureFactory(letter=letter, organisation=often)
+    factories.SignatureFactory(letter=letters[0], organisation=once)
+    factories.SignatureFactory(
+        letter=letters[1], organisation=withdrawn, status="withdrawn", withdrawn_on="2021"
+    )
+    draft = factories.LetterFactory(visibility="draft")
+    factories.SignatureFactory(letter=draft, organisation=organisation)
+    factories.SignatureFactory(
+        letter=draft, organisation=factories.OrganisationFactory(name="Hidden")
+    )
+
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    section = html[html.index("Most frequent co-signers") :]
+
+    assert "Often</a> — 3 letters in common" in section
+    assert "Once</a> — 1 letter in common" in section
+    assert "Gone" not in section and "Hidden" not in section and ">Hub<" not in section

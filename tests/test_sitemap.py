@@ -1,0 +1,47 @@
+"""sitemap.xml and robots.txt: public pages in, drafts, the admin and the forms out."""
+
+from xml.etree import ElementTree
+
+from letters.models import Topic
+from tests import factories
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def locations(client) -> set[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{NS}loc")}
+
+
+def test_the_sitemap_lists_public_pages_and_no_drafts(client, published_letter, draft_letter):
+    signer = factories.SignatureFactory(letter=published_letter).organisation
+    hidden = factories.SignatureFactory(letter=draft_letter).organisation
+    person = factories.PersonSignatureFactory(letter=published_letter).person
+    topic = Topic.objects.create(slug="debate", name="Debate")
+    topic.letters.add(published_letter)
+    Topic.objects.create(slug="empty", name="Empty")
+
+    urls = locations(client)
+
+    assert {"/", "/organisations/", "/people/", "/topics/", "/methodology/"} <= urls
+    assert published_letter.get_absolute_url() in urls
+    assert signer.get_absolute_url() in urls and person.get_absolute_url() in urls
+    assert "/topics/debate/" in urls
+    assert draft_letter.get_absolute_url() not in urls
+    assert hidden.get_absolute_url() not in urls
+    assert "/topics/empty/" not in urls
+    assert not any(url.startswith("/admin") for url in urls)
+
+
+def test_robots_txt_keeps_crawlers_off_the_admin_and_forms_and_names_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    for path in ["/admin/", "/letters/*/sign/", "/letters/*/corrections/new/", "/signups/"]:
+        assert f"Disallow: {path}" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /" not in lines
