@@ -172,6 +172,14 @@ def main() -> None:
         if created != ROWS or Signature.objects.filter(letter=letter).count() != ROWS:
             raise SystemExit(f"The import created {created:,} of {ROWS:,} rows: {report}")
 
+        print(
+            f"Import of {ROWS:,} new organisations as signatories ({connection.vendor}, "
+            f"{held:,} organisations held before)"
+        )
+        print(f"  plain bulk_create (organisations + signatures): {baseline:7.2f} s")
+        print(f"  import (parse + match + write + history):       {imported:7.2f} s")
+        print(f"  ratio: {imported / baseline:.2f}× (goal: at most 3×)", flush=True)
+
         say("Peak memory of another import (tracemalloc, not timed)…")
         other = csv_bytes(organisation_names(ROWS, seed=2))
         second = Letter.objects.create(slug="bench-import-2", title="[Synthetic data] Import 2")
@@ -182,13 +190,6 @@ def main() -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
-        print(
-            f"Import of {ROWS:,} new organisations as signatories ({connection.vendor}, "
-            f"{held:,} organisations held before)"
-        )
-        print(f"  plain bulk_create (organisations + signatures): {baseline:7.2f} s")
-        print(f"  import (parse + match + write + history):       {imported:7.2f} s")
-        print(f"  ratio: {imported / baseline:.2f}× (goal: at most 3×)")
         print(f"  peak memory of the import (tracemalloc): {peak / 2**20:,.0f} MiB")
         print(f"  CPUs: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
 
