@@ -242,15 +242,22 @@ def _csv_table(text: str) -> list[tuple[int, list]]:
         raise ImportFileError("The file contains NUL bytes: is it really a CSV file?")
     first_line = text.split("\n", 1)[0]
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        # Only the delimiter is guessed: a sniffed quoting rule from one line is unreliable.
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    table = []
     try:
-        # line_num is the physical line where the row ends, as an editor shows it.
-        return [(reader.line_num, row) for row in reader]
+        start = 1
+        for cells in reader:
+            # A quoted cell may span lines: a row is numbered where it starts, as an
+            # editor shows it.
+            table.append((start, cells))
+            start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(f"The CSV file cannot be read: {error}") from error
+    return table
 
 
 def rows_from_table(table: Iterable[tuple[int, list]]) -> list[dict]:
@@ -368,8 +375,13 @@ def check_row(raw: dict, default_kind: str, default_first_listed: str) -> dict:
         else:
             problems.append(f"position '{position}' is not a whole number")
     if problems:
-        row["status"], row["reason"] = RowStatus.INVALID, "; ".join(problems).capitalize() + "."
+        row["status"], row["reason"] = RowStatus.INVALID, _sentence(problems)
     return row
+
+
+def _sentence(problems: list[str]) -> str:
+    text = "; ".join(problems)
+    return text[0].upper() + text[1:] + "."
 
 
 def _optional(value) -> str:
