@@ -605,6 +605,7 @@ def confirm(
             known = KnownSigners.load(kind, letter)
             plan = _plan(rows, kind, known)
             _create_signers(kind, plan, known, user, now, reason, progress)
+            progress(len(plan.existing))  # nothing to create for them
             signed += _signatures_for(letter, kind, plan, known, now)
         # Rows without a position join the end of the list in the file's order.
         signed.sort(key=lambda pair: pair[0]["line"])
