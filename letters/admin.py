@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -72,8 +72,22 @@ class LinkCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, answering 404 for a malformed history URL.
+
+    Its history view passes the ids from the URL straight to the database, so a hand-edited
+    `/history/abc/` would be a 500.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such history record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Source)
-class SourceAdmin(HttpsByDefault, SimpleHistoryAdmin):
+class SourceAdmin(HttpsByDefault, HistoryAdmin):
     list_display = [
         "__str__",
         "outlet",
@@ -181,7 +195,7 @@ class MergeAdminMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(MergeAdminMixin, HttpsByDefault, SimpleHistoryAdmin):
+class OrganisationAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     list_display = ["name", "kind", "country", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "slug"]
@@ -196,7 +210,7 @@ class PersonAliasInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeAdminMixin, HttpsByDefault, SimpleHistoryAdmin):
+class PersonAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     list_display = ["name", "country", "website"]
     search_fields = ["name", "aliases__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -283,7 +297,7 @@ class LetterAdminForm(forms.ModelForm):
 
 
 @admin.register(Letter)
-class LetterAdmin(SignatoryImportAdminMixin, SimpleHistoryAdmin):
+class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
     list_display = [
         "title",
         "display_date",
@@ -380,7 +394,7 @@ class SignerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(SimpleHistoryAdmin):
+class SignatureAdmin(HistoryAdmin):
     """Also the moderation queue: filter by status "Pending moderation" to approve
     (mark confirmed) or reject sign-ups, one by one or in bulk, or everything sent from
     one IP address or email domain."""
@@ -551,7 +565,7 @@ class WithdrawalForm(forms.Form):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(SimpleHistoryAdmin):
+class EndorsementAdmin(HistoryAdmin):
     list_display = ["endorser", "letter", "office", "jurisdiction", "date", "stance"]
     list_filter = ["stance", "jurisdiction"]
     list_select_related = ["letter", "person", "organisation"]

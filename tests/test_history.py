@@ -125,3 +125,15 @@ def test_load_demo_records_initial_history_once(db):
     call_command("load_demo", verbosity=0)
 
     assert Signature.history.count() == before
+
+
+@pytest.mark.parametrize(
+    "version", ["abc", "1.5", "-1", "99999999"], ids=["word", "decimal", "negative", "missing"]
+)
+def test_a_malformed_or_missing_history_record_is_a_404(admin_client, version):
+    organisation = factories.OrganisationFactory()
+    url = f"/admin/letters/organisation/{organisation.pk}/history/{version}/"
+
+    assert admin_client.get(url).status_code == 404
+    bad_object = f"/admin/letters/organisation/abc/history/{version}/"
+    assert admin_client.get(bad_object).status_code == 404
