@@ -314,3 +314,86 @@ def test_downloads_revalidate_with_an_etag_until_the_data_changes(
 def test_downloads_are_get_only(client, letter, url):
     assert client.head(url.format(letter.slug)).status_code == 200
     assert client.post(url.format(letter.slug)).status_code == 405
+
+
+@pytest.fixture
+def varied_letter(letter):
+    """The `letter` fixture plus text the downloads must carry exactly: formula-like
+    cells, non-ASCII names, a slug holding the URL placeholder's letters, a signature
+    without sources and one with an empty first-listed date, over several chunks."""
+    factories.PersonSignatureFactory(
+        letter=letter,
+        person=factories.PersonFactory(name="Zoë Ŝtraße", slug="slug-SLUG-slug"),
+        published_name="=Zoë, “quoted” & <tagged>",
+        role="+44 line\nbreak",
+        country="Côte d’Ivoire",
+        first_listed="",
+        note='A "public" caveat',
+    )
+    factories.create_signatures(letter, 7)
+    return letter
+
+
+def model_records(letter) -> list[dict]:
+    """The records as the API builds them, from model instances."""
+    signatures = (
+        exports.public_signatures(letter, None)
+        .select_related("organisation", "person")
+        .prefetch_related("sources")
+        .order_by("list_rank")
+    )
+    records = []
+    for signature in signatures:
+        record = exports.signature_record(signature, "http://testserver")
+        record["source_urls"].sort()
+        records.append(record)
+    return records
+
+
+def test_download_records_equal_the_api_records_built_from_models(varied_letter, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    signatures = exports.public_signatures(varied_letter, None)
+
+    chunks = list(exports.download_records(signatures, "http://testserver"))
+
+    assert [len(chunk) for chunk in chunks] == [3, 3, 3, 2]
+    records = [record for chunk in chunks for record in chunk]
+    assert records == model_records(varied_letter)
+    assert [list(record) for record in records] == [list(r) for r in model_records(varied_letter)]
+
+
+def test_signer_urls_built_once_per_download_equal_get_absolute_url(varied_letter):
+    signatures = exports.public_signatures(varied_letter, None).select_related(
+        "organisation", "person"
+    )
+    expected = {s.pk: "http://testserver" + s.signer.get_absolute_url() for s in signatures}
+
+    (records,) = exports.download_records(signatures, "http://testserver")
+
+    assert {record["id"]: record["canonical_url"] for record in records} == expected
+    assert "http://testserver/people/slug-SLUG-slug/" in expected.values()
+
+
+def test_csv_download_is_exactly_the_rows_of_the_api_records(client, varied_letter, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(exports.CSV_COLUMNS)
+    writer.writerows(exports.csv_row(record) for record in model_records(varied_letter))
+
+    text = body(client.get(CSV_URL.format(varied_letter.slug)))
+
+    assert text == expected.getvalue()
+    assert "'=Zoë, “quoted” & <tagged>" in text
+
+
+def test_json_download_is_exactly_the_api_records_one_per_line(client, varied_letter, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    expected = ",\n".join(
+        json.dumps(record, ensure_ascii=False) for record in model_records(varied_letter)
+    )
+
+    text = body(client.get(JSON_URL.format(varied_letter.slug)))
+
+    assert text.endswith(', "signatures": [' + expected + "]}\n")
+    assert json.loads(text)["signatures"][3]["first_listed"] is None
