@@ -130,16 +130,21 @@ def test_names_are_escaped(client, db):
 def test_comparison_queries_do_not_grow_with_signatures(client, db, django_assert_num_queries):
     a, b = factories.LetterFactory(), factories.LetterFactory()
     factories.create_signatures(a, 4)
+    shared = factories.OrganisationFactory()
+    sofia = factories.PersonFactory()
+    for letter in (a, b):
+        factories.SignatureFactory(letter=letter, organisation=shared)
+        factories.PersonSignatureFactory(letter=letter, person=sofia)
     url = f"/compare/?a={a.slug}&b={b.slug}"
     client.get(url)  # warm the content version in the cache
-    with django_assert_num_queries(5) as before:
+    # The two letters and the form's two lists of letters, then for organisations and for
+    # people: three groups each counted and listed, and the second letter's signatures of
+    # those who signed both.
+    with django_assert_num_queries(4 + 2 * 7):
         client.get(url)
     factories.create_signatures(a, 60)
     factories.create_signatures(b, 60)
-    shared = factories.OrganisationFactory()
-    for letter in (a, b):
-        factories.SignatureFactory(letter=letter, organisation=shared)
-    with django_assert_num_queries(len(before.captured_queries)):
+    with django_assert_num_queries(4 + 2 * 7):
         response = client.get(url)
     assert shared.name in names(response.context["comparison"].organisations["both"])
     assert Letter.objects.count() == 2
@@ -170,3 +175,26 @@ def test_an_organisation_page_lists_its_most_frequent_co_signers(client, db):
     assert "Often</a> — 3 letters in common" in section
     assert "Once</a> — 1 letter in common" in section
     assert "Gone" not in section and "Hidden" not in section and ">Hub<" not in section
+
+
+def test_a_long_comparison_lists_the_first_signers_and_counts_them_all(client, db, monkeypatch):
+    monkeypatch.setattr("letters.insight.COMPARED_SHOWN", 3)
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    shared = [factories.OrganisationFactory(name=f"Shared {n}") for n in range(5)]
+    for organisation in shared:
+        factories.SignatureFactory(letter=a, organisation=organisation)
+        factories.SignatureFactory(letter=b, organisation=organisation)
+    factories.create_signatures(a, 4)
+
+    comparison = compare_letters(a, b)
+
+    both = comparison.organisations["both"]
+    assert names(both) == ["Shared 0", "Shared 1", "Shared 2"]
+    assert both.total == 5 and both.truncated
+    assert [match.on_b.letter_id for match in both] == [b.pk] * 3
+    assert comparison.organisations["only_a"].total == 2  # and two people
+    assert comparison.people["only_a"].total == 2
+    assert comparison.organisations["only_b"].total == 0
+    response = client.get(f"/compare/?a={a.slug}&b={b.slug}")
+    assert "Signed both: 5" in response.content.decode()
+    assert "The first 3 by name" in response.content.decode()
