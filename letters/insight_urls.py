@@ -30,5 +30,6 @@ urlpatterns = [
         name="letter_signatories_feed",
     ),
     path("sitemap.xml", insight_views.sitemap_xml, name="sitemap"),
+    path("sitemap-<slug:section>.xml", insight_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", insight_views.robots_txt, name="robots_txt"),
 ]

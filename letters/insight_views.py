@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -165,7 +165,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_public_page
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    response = sitemap(request, sitemaps=SITEMAPS)
+    """The sitemap index: one sitemap per section, each in pages of SITEMAP_PAGE_SIZE URLs,
+    so that 100,000 signatories make several small files instead of one of megabytes."""
+    response = sitemap_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap_section")
     # Rendered now: the page cache stores responses, and a lazy one cannot be stored.
+    response.render()
+    return response
+
+
+@require_GET
+@cached_public_page
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One page (`?p=N`) of one section; an unknown section or page is a 404."""
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
     response.render()
     return response

@@ -5,8 +5,15 @@ from django.urls import reverse
 
 from .models import Letter, Organisation, Person, Topic, Visibility
 
+# URLs per sitemap page; the protocol allows 50,000, smaller pages stay quick to build.
+SITEMAP_PAGE_SIZE = 5_000
 
-class PageSitemap(Sitemap):
+
+class PagedSitemap(Sitemap):
+    limit = SITEMAP_PAGE_SIZE
+
+
+class PageSitemap(PagedSitemap):
     def items(self):
         return ["home", "organisation_list", "person_list", "topic_list", "methodology"]
 
@@ -14,22 +21,22 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-class LetterSitemap(Sitemap):
+class LetterSitemap(PagedSitemap):
     def items(self):
         return Letter.objects.published().order_by("pk")
 
 
-class OrganisationSitemap(Sitemap):
+class OrganisationSitemap(PagedSitemap):
     def items(self):
         return Organisation.objects.public().order_by("pk")
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(PagedSitemap):
     def items(self):
         return Person.objects.public().order_by("pk")
 
 
-class TopicSitemap(Sitemap):
+class TopicSitemap(PagedSitemap):
     def items(self):
         return (
             Topic.objects.filter(letters__visibility=Visibility.PUBLISHED).distinct().order_by("pk")

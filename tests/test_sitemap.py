@@ -8,11 +8,19 @@ from tests import factories
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def locations(client) -> set[str]:
-    response = client.get("/sitemap.xml")
+def loc_elements(client, url: str) -> list[str]:
+    response = client.get(url)
     assert response.status_code == 200
     root = ElementTree.fromstring(response.content)
-    return {loc.text.removeprefix("http://testserver") for loc in root.iter(f"{NS}loc")}
+    return [loc.text.removeprefix("http://testserver") for loc in root.iter(f"{NS}loc")]
+
+
+def locations(client) -> set[str]:
+    """Every URL of every page of every sitemap the index names."""
+    urls = set()
+    for sitemap_url in loc_elements(client, "/sitemap.xml"):
+        urls.update(loc_elements(client, sitemap_url))
+    return urls
 
 
 def test_the_sitemap_lists_public_pages_and_no_drafts(client, published_letter, draft_letter):
@@ -45,3 +53,16 @@ def test_robots_txt_keeps_crawlers_off_the_admin_and_forms_and_names_the_sitemap
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert "Disallow: /" not in lines
+
+
+def test_the_sitemap_index_pages_large_sections(client, published_letter, monkeypatch):
+    monkeypatch.setattr("letters.sitemaps.OrganisationSitemap.limit", 2)
+    signers = [factories.SignatureFactory(letter=published_letter).organisation for _ in range(5)]
+
+    sitemaps = loc_elements(client, "/sitemap.xml")
+
+    pages = [url for url in sitemaps if url.startswith("/sitemap-organisations.xml")]
+    assert len(pages) == 3  # 5 organisations, 2 a page
+    assert {signer.get_absolute_url() for signer in signers} <= locations(client)
+    assert client.get("/sitemap-organisations.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nonsense.xml").status_code == 404
