@@ -982,6 +982,11 @@ class Signature(models.Model):
             ),
             # The country filter's options and results: WHERE letter_id = ? AND country = ?.
             models.Index(fields=["letter", "country"], name="signature_letter_country_idx"),
+            # A letter's feed of new signatories: WHERE letter_id = ? AND status IN (...)
+            # ORDER BY entered_at DESC, id DESC LIMIT 50.
+            models.Index(
+                fields=["letter", "-entered_at", "-id"], name="signature_letter_entered_idx"
+            ),
         ]
 
     def __str__(self):
