@@ -163,7 +163,9 @@ class MergeAdminMixin:
     actions = ["merge_selected"]
     merge = None  # merge_organisations or merge_people
 
-    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["delete"])
+    # A change, not a deletion: the merged record lives on as an alias, a redirect and its
+    # history, so curators (who may not delete) can merge.
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
     def merge_selected(self, request, queryset):
         records = list(queryset.order_by("pk"))
         if len(records) < 2:
