@@ -11,9 +11,13 @@ organisations and measures, in the same run:
    signatures, their source, history rows with user and reason, the letter's counts and
    list places), committed;
 3. before that, the same import under tracemalloc for its peak memory, rolled back
-   (tracemalloc slows Python down, so that run is not timed).
+   (tracemalloc slows Python down, so that run is not timed);
+4. then, unless BENCH_IMPORT_SIMILAR=0, the preview (parse and match) of BENCH_IMPORT_ROWS
+   more new names, made of the same syllables, against the organisations now held: the
+   case where close matching has many names starting with the same letters to compare.
 
-Prints both times, their ratio (goal: at most 3×) and the peak memory.
+Prints both times, their ratio (goal: at most 3×), the peak memory, the lines of code
+whose allocations are still held once the confirmation is written, and the preview's time.
 """
 
 import csv
@@ -29,6 +33,9 @@ from pathlib import Path
 from bench.run import env_int, say
 
 ROWS = env_int("BENCH_IMPORT_ROWS", 100_000)
+SIMILAR = os.environ.get("BENCH_IMPORT_SIMILAR", "1") != "0"
+# How many lines of code still holding memory after the import to print.
+TOP_HOLDERS = 8
 # Syllables of made-up words, so that names differ from their first letters on.
 SYLLABLES = [
     "ka",
@@ -90,6 +97,9 @@ def csv_bytes(names: list[str]) -> bytes:
 def setup_django(workdir: Path) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'import-bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    # With DEBUG on, Django keeps the SQL of every query (each bulk insert is thousands
+    # of rows long), which a real import never does: it would inflate the peak memory.
+    os.environ["DEBUG"] = "0"
     import django
 
     django.setup()
@@ -137,12 +147,28 @@ def plain_bulk_create(letter, names: list[str]) -> float:
     return elapsed
 
 
-def run_import(letter, source, user, data: bytes) -> dict:
+def run_import(letter, source, user, data: bytes, snapshot: bool = False):
+    """The import's report, or with `snapshot` the lines of code whose allocations are
+    still held once the confirmation is written (the preview's rows among them)."""
     from letters import importing
 
     raw = importing.read_rows(data, "list.csv")
     signatory_import = importing.preview(letter, source, raw, file_name="list.csv", user=user)
-    return importing.confirm(signatory_import, user=user)
+    report = importing.confirm(signatory_import, user=user)
+    if not snapshot:
+        return report
+    return tracemalloc.take_snapshot().statistics("lineno")[:TOP_HOLDERS]
+
+
+def preview_similar(letter, source, user, count: int) -> tuple[float, dict]:
+    """Time and row counts of previewing `count` new names like those held."""
+    from letters import importing
+
+    data = csv_bytes(organisation_names(count, seed=2))
+    started = time.perf_counter()
+    raw = importing.read_rows(data, "similar.csv")
+    signatory_import = importing.preview(letter, source, raw, user=user, save=False)
+    return time.perf_counter() - started, signatory_import.report["counts"]
 
 
 def main() -> None:
@@ -169,7 +195,7 @@ def main() -> None:
         say("Peak memory of the import (tracemalloc, not timed)…")
         tracemalloc.start()
         with transaction.atomic():
-            run_import(letter, source, user, data)
+            holders = run_import(letter, source, user, data, snapshot=True)
             transaction.set_rollback(True)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -191,6 +217,18 @@ def main() -> None:
         print(f"  ratio: {imported / baseline:.2f}× (goal: at most 3×)", flush=True)
 
         print(f"  peak memory of the import (tracemalloc): {peak / 2**20:,.0f} MiB")
+        print("  held after the confirmation (snapshot of what was still allocated):")
+        for stat in holders:
+            frame = stat.traceback[0]
+            print(f"    {stat.size / 2**20:7.1f} MiB  {frame.filename}:{frame.lineno}")
+        if SIMILAR:
+            say(f"Preview of {ROWS:,} more names like those held…")
+            seconds, found = preview_similar(letter, source, user, ROWS)
+            found = ", ".join(f"{status} {count:,}" for status, count in sorted(found.items()))
+            print(
+                f"  preview of {ROWS:,} similar new names against "
+                f"{Organisation.objects.count():,} held: {seconds:7.2f} s ({found})"
+            )
         print(f"  CPUs: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
 
 
