@@ -125,7 +125,8 @@ def letter_badge(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_public_page
 def letter_widget(request: HttpRequest, slug: str) -> HttpResponse:
     """A small page for an <iframe> on other sites: title, date, listed count, a link."""
-    letter = get_object_or_404(Letter.objects.published(), slug=slug)
+    letters = Letter.objects.published().prefetch_related("reported_counts")
+    letter = get_object_or_404(letters, slug=slug)
     return render(request, "letters/widget.html", {"letter": letter})
 
 

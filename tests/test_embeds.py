@@ -88,3 +88,17 @@ def test_the_letter_page_offers_copyable_snippets(client, db):
     ) in html
     assert "&lt;img src=&quot;http://testserver/letters/say-no/badge.svg&quot;" in html
     assert '<label for="embed-widget">' in html and '<label for="embed-badge">' in html
+
+
+def test_the_widget_shows_the_reported_count_beside_the_listed_one(client, db):
+    letter = factories.LetterFactory(slug="reported")
+    factories.create_signatures(letter, 2)
+    for text, value in [("128", 128), ("129", 129)]:
+        factories.ReportedCountFactory(
+            letter=letter, signatories_text=text, signatories_value=value
+        )
+
+    html = client.get("/letters/reported/widget/").content.decode()
+
+    assert "<strong>2</strong> listed signatories" in html
+    assert "128–129 reported (sources differ)" in html
