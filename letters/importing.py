@@ -599,31 +599,10 @@ def confirm(
             status = locked.get_status_display().lower()
             raise ImportAlreadyDone(f"This import is already {status}.")
         list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
-        rows, letter = locked.rows, signatory_import.letter
-        signed = []
-        for kind in SignerKind.values:
-            known = KnownSigners.load(kind, letter)
-            plan = _plan(rows, kind, known)
-            _create_signers(kind, plan, known, user, now, reason, progress)
-            progress(len(plan.existing))  # nothing to create for them
-            signed += _signatures_for(letter, kind, plan, known, now)
-        # Rows without a position join the end of the list in the file's order.
-        signed.sort(key=lambda pair: pair[0]["line"])
-        signatures = [signature for _, signature in signed]
-        Signature.objects.bulk_create(signatures, batch_size=BATCH_SIZE)
-        through = Signature.sources.through
-        through.objects.bulk_create(
-            (through(signature_id=s.pk, source_id=locked.source_id) for s in signatures),
-            batch_size=BATCH_SIZE,
-        )
-        Signature.history.bulk_history_create(
-            signatures,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
-        progress(len(signatures))
+        rows = locked.rows
+        # The records and signatures written are let go before the rows are encoded
+        # again below, so that the two never take memory at once.
+        _write(rows, signatory_import.letter, locked.source_id, user, now, reason, progress)
         report = {"counts": counts(rows), "outcomes": counts(rows, "outcome")}
         SignatoryImport.objects.filter(pk=locked.pk).update(
             rows=rows, report=report, status=ImportStatus.CONFIRMED, confirmed_at=now
@@ -631,6 +610,33 @@ def confirm(
     signatory_import.rows, signatory_import.report = rows, report
     signatory_import.status, signatory_import.confirmed_at = ImportStatus.CONFIRMED, now
     return report
+
+
+def _write(rows, letter, source_id, user, now, reason, progress) -> None:
+    """Create the new records, then the signatures with their source and history."""
+    signed = []
+    for kind in SignerKind.values:
+        known = KnownSigners.load(kind, letter)
+        plan = _plan(rows, kind, known)
+        _create_signers(kind, plan, known, user, now, reason, progress)
+        progress(len(plan.existing))  # nothing to create for them
+        signed += _signatures_for(letter, kind, plan, known, now)
+    # Rows without a position join the end of the list in the file's order.
+    signed.sort(key=lambda pair: pair[0]["line"])
+    signatures = [signature for _, signature in signed]
+    Signature.objects.bulk_create(signatures, batch_size=BATCH_SIZE)
+    through = Signature.sources.through
+    # A batch at a time: bulk_history_create builds every history row before writing
+    # any, which for a long list would hold a second copy of all the signatures.
+    for start in range(0, len(signatures), BATCH_SIZE):
+        batch = signatures[start : start + BATCH_SIZE]
+        through.objects.bulk_create(
+            [through(signature_id=s.pk, source_id=source_id) for s in batch]
+        )
+        Signature.history.bulk_history_create(
+            batch, default_user=user, default_change_reason=reason, default_date=now
+        )
+    progress(len(signatures))
 
 
 def _plan(rows: list[dict], kind: str, known: KnownSigners) -> _Plan:
