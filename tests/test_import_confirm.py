@@ -121,10 +121,18 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
     }
     # By the history step the organisations, people, signatures and their sources are
     # all written.
-    failing = mock.Mock(**{"bulk_history_create.side_effect": DatabaseError("disk full")})
-    with mock.patch.object(Signature, "history", failing), pytest.raises(DatabaseError):
+    write_history = importing._insert_history
+    failed = []
+
+    def failing(model, *args):
+        if model is Signature:
+            failed.append(model)
+            raise DatabaseError("disk full")
+        return write_history(model, *args)
+
+    with mock.patch.object(importing, "_insert_history", failing), pytest.raises(DatabaseError):
         importing.confirm(messy_import)
-    assert failing.bulk_history_create.called
+    assert failed
     after = {
         "organisations": Organisation.objects.count(),
         "people": Person.objects.count(),
@@ -244,3 +252,40 @@ def test_command_refuses_bad_input_clearly(letter, tmp_path, monkeypatch, argume
     with pytest.raises(CommandError, match=message):
         call_command("import_signatories", *arguments)
     assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("model_name", ["Signature", "Organisation"])
+def test_import_history_rows_are_those_simple_history_would_write(
+    db, django_user_model, model_name
+):
+    from django.utils import timezone
+
+    from letters import models
+
+    model = getattr(models, model_name)
+    user = django_user_model.objects.create_user("importer")
+    record = factories.SignatureFactory(published_name='Zoë’s "Group"', country="")
+    if model_name == "Organisation":
+        record = record.organisation
+    model.history.all().delete()
+    now = timezone.now()
+
+    importing._insert_history(model, [record], user, "Imported from https://example.org", now)
+    ours = model.history.get()
+    model.history.bulk_history_create(
+        [record],
+        default_user=user,
+        default_change_reason="Imported from https://example.org",
+        default_date=now,
+    )
+    theirs = model.history.exclude(pk=ours.pk).get()
+
+    def columns(row):
+        return {
+            field.attname: getattr(row, field.attname)
+            for field in row._meta.concrete_fields
+            if not field.primary_key
+        }
+
+    assert columns(ours) == columns(theirs)
+    assert ours.history_user == user and ours.history_type == "+"
