@@ -15,11 +15,13 @@ import datetime
 import difflib
 import html
 import io
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.contrib.auth.models import User
 from django.db import connections, models, transaction
@@ -55,8 +57,15 @@ CHANGE_REASON_MAX_LENGTH = 100
 # Similarity (difflib ratio) from which a name is offered as a close match to check.
 CLOSE_MATCH_CUTOFF = 0.85
 CLOSE_MATCH_LIMIT = 3
-# Close matches are looked for among names that start with the same letters.
-CLOSE_MATCH_PREFIX = 3
+# Close matches are looked for among names sharing this share of the row's trigrams
+# (letter triples), or all of them but the three a single typo can change, whichever
+# asks less: difflib is then run on a few names instead of every name held.
+CLOSE_MATCH_TRIGRAM_SHARE = 0.7
+# Names shorter than this have no trigram to share: no close match is looked for.
+CLOSE_MATCH_MIN_LENGTH = 3
+# Trigrams held by at most this many names are counted even beyond what the prefix
+# filter needs: counting them costs little and proves most candidates too far.
+CLOSE_MATCH_RARE_TRIGRAM = 2000
 
 # What people type in a list when there is no name to give.
 PLACEHOLDERS = {
@@ -394,6 +403,13 @@ def _optional(value) -> str:
 # ---------------------------------------------------------------------------
 
 
+def trigrams(key: str) -> set[str]:
+    """The letter triples of a normalised name, its ends marked by a space so that a
+    typo in the first or last letter still leaves trigrams to share."""
+    padded = f" {key} "
+    return {padded[start : start + 3] for start in range(len(padded) - 2)}
+
+
 @dataclass
 class KnownSigners:
     """Every organisation (or person) we hold, by normalised name and alias, loaded once."""
@@ -403,7 +419,10 @@ class KnownSigners:
     aliases: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_alias: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_prefix: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+    # Close matching: every normalised name and alias as (key, pk), and for each trigram
+    # the positions in that list of the keys that contain it.
+    keys: list[tuple[str, int]] = field(default_factory=list)
+    by_trigram: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     signed: set[int] = field(default_factory=set)
 
     @classmethod
@@ -414,33 +433,66 @@ class KnownSigners:
             key = normalise(name)
             known.names[pk] = name
             known.by_name[key].append(pk)
-            known.by_prefix[key[:CLOSE_MATCH_PREFIX]].append((key, pk))
+            known._index(key, pk)
         alias_model = OrganisationAlias if organisations else PersonAlias
         owner = "organisation_id" if organisations else "person_id"
         for pk, alias in alias_model.objects.order_by("name").values_list(owner, "normalised_name"):
             known.aliases[pk].append(alias)
             if pk not in known.by_alias[alias]:
                 known.by_alias[alias].append(pk)
+                known._index(alias, pk)
         signed = Signature.objects.filter(letter=letter).exclude(**{owner: None})
         known.signed = set(signed.values_list(owner, flat=True))
         return known
+
+    def _index(self, key: str, pk: int) -> None:
+        if len(key) < CLOSE_MATCH_MIN_LENGTH:
+            return
+        position = len(self.keys)
+        self.keys.append((key, pk))
+        for gram in trigrams(key):
+            self.by_trigram[gram].append(position)
 
     def label(self, pk: int) -> list:
         return [pk, self.names[pk]]
 
     def close_to(self, key: str) -> list[int]:
-        pool = self.by_prefix.get(key[:CLOSE_MATCH_PREFIX], ())
-        scored = []
+        """The records whose name or alias is most like `key` (difflib ratio at least
+        CLOSE_MATCH_CUTOFF), best first.
+
+        Only names sharing enough trigrams with `key` are compared. A name sharing
+        `needed` of the row's n trigrams must hold one of any n - needed + 1 of them
+        (prefix filtering), so the rarest are looked up; rare trigrams past those are
+        counted too, since each one a name lacks lowers what it can still share.
+        """
+        if len(key) < CLOSE_MATCH_MIN_LENGTH:
+            return []
+        postings = sorted((self.by_trigram.get(gram, ()) for gram in trigrams(key)), key=len)
+        needed = max(
+            1, min(math.ceil(CLOSE_MATCH_TRIGRAM_SHARE * len(postings)), len(postings) - 3)
+        )
+        looked_up = len(postings) - needed + 1
+        while looked_up < len(postings) and len(postings[looked_up]) <= CLOSE_MATCH_RARE_TRIGRAM:
+            looked_up += 1
+        # A name found in `shared` of the looked-up trigrams can share at most
+        # `shared + unlooked` in all.
+        unlooked = len(postings) - looked_up
+        shared = Counter(chain.from_iterable(postings[:looked_up]))
+        enough = needed - unlooked
+        candidates = [position for position, count in shared.items() if count >= enough]
+        best: dict[int, float] = {}
         matcher = difflib.SequenceMatcher(b=key, autojunk=False)
-        for other, pk in pool:
+        for position in candidates:
+            other, pk = self.keys[position]
             if abs(len(other) - len(key)) > len(key) * (1 - CLOSE_MATCH_CUTOFF) + 1:
                 continue
             matcher.set_seq1(other)
             if matcher.quick_ratio() >= CLOSE_MATCH_CUTOFF:
                 ratio = matcher.ratio()
-                if ratio >= CLOSE_MATCH_CUTOFF:
-                    scored.append((-ratio, pk))
-        return [pk for _, pk in sorted(scored)[:CLOSE_MATCH_LIMIT]]
+                if ratio >= max(CLOSE_MATCH_CUTOFF, best.get(pk, 0)):
+                    best[pk] = ratio
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        return [pk for pk, _ in ranked[:CLOSE_MATCH_LIMIT]]
 
     def search_text(self, pk: int | None, published_name: str, name: str) -> str:
         """What Signature.build_search_text() gives, without its query per row."""

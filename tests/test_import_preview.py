@@ -198,3 +198,24 @@ def test_curator_may_only_choose_what_is_offered(letter, source, known_signers):
     invalid = next(row for row in rows if row["status"] == RowStatus.INVALID)
     assert not importing.set_choice(invalid, NEW)
     assert close["choice"] == str(known_signers["eff"].pk) and invalid["choice"] == SKIP
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Anmesty International",
+        "Amnesty Internatinoal",
+        "mnesty International",
+        "AmnestyInternational",
+    ],
+)
+def test_a_typo_anywhere_in_a_name_is_offered_as_a_close_match(letter, source, typed):
+    amnesty = factories.OrganisationFactory(name="Amnesty International")
+    # Many names sharing the first letters must neither hide the match nor be offered.
+    for n in range(50):
+        factories.OrganisationFactory(name=f"Amnesty Group {n:02d}")
+
+    [row] = importing.preview(letter, source, importing.read_text(typed), save=False).rows
+
+    assert row["status"] == RowStatus.CLOSE
+    assert [pk for pk, _ in row["candidates"]][:1] == [amnesty.pk]
