@@ -72,7 +72,6 @@ class LinkCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
-
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's admin, answering 404 for a malformed history URL.
 
