@@ -751,8 +751,20 @@ def _plan(rows: list[dict], kind: str, known: KnownSigners) -> _Plan:
             _outcome(row, Outcome.SKIPPED, why)
         elif choice == NEW:
             key = normalise(row["name"])
+            held = known.by_name.get(key, [])
             if key in new_names:
                 _outcome(row, Outcome.SKIPPED, f"Same new name as line {new_names[key]}.")
+            elif row["status"] == RowStatus.NEW and len(held) == 1:
+                # Nothing had this name at the preview; a record created since (another
+                # import, a curator) is this one, not a reason to make a duplicate.
+                if held[0] in used:
+                    _outcome(
+                        row, Outcome.SKIPPED, f"{known.names[held[0]]} already signs this letter."
+                    )
+                else:
+                    used.add(held[0])
+                    row["confirm_note"] = "Matched at confirmation: created since the preview."
+                    plan.existing.append((row, held[0]))
             else:
                 new_names[key] = row["line"]
                 plan.new.append(row)
@@ -824,7 +836,7 @@ def _signatures_for(letter, kind, plan, known, now) -> list[tuple[dict, Signatur
             **{owner: pk},
         )
         if row.get("outcome") != Outcome.CREATED:
-            _outcome(row, Outcome.SIGNED)
+            _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
         row["signer"] = [pk, known.names[pk]]
         signed.append((row, signature))
     return signed

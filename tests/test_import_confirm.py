@@ -289,3 +289,18 @@ def test_import_history_rows_are_those_simple_history_would_write(
 
     assert columns(ours) == columns(theirs)
     assert ours.history_user == user and ours.history_type == "+"
+
+
+def test_a_new_name_created_since_the_preview_is_matched_not_duplicated(letter, source):
+    signatory_import = importing.preview(letter, source, importing.read_text("Wombat Trust\n"))
+    assert signatory_import.rows[0]["status"] == importing.RowStatus.NEW
+    meanwhile = factories.OrganisationFactory(name="Wombat Trust")
+
+    report = importing.confirm(signatory_import)
+
+    assert Organisation.objects.filter(name="Wombat Trust").count() == 1
+    assert letter.signatures.get().organisation == meanwhile
+    [row] = signatory_import.rows
+    assert row["outcome"] == "signed"
+    assert row["outcome_reason"] == "Matched at confirmation: created since the preview."
+    assert report["outcomes"] == {"signed": 1}
