@@ -14,7 +14,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -372,28 +372,6 @@ def public_endorsements():
     )
 
 
-def public_sources():
-    """Sources cited by something public. A source cited only by a draft letter, or by a
-    sign-up still in moderation, could reveal it, so it stays out."""
-    published = Visibility.PUBLISHED
-    source = OuterRef("pk")
-    cited_by = [
-        Letter.objects.filter(visibility=published, documents=source),
-        Letter.objects.filter(visibility=published, coverage=source),
-        Letter.objects.filter(visibility=published, asks_source=source),
-        Signature.objects.public().filter(sources=source),
-        EndorsementModel.objects.public().filter(source=source),
-        Organiser.objects.public().filter(source=source),
-        Letter.objects.filter(visibility=published, reported_counts__source=source),
-        Letter.objects.filter(visibility=published, quotes__source=source),
-        Letter.objects.filter(visibility=published, responses__source=source),
-    ]
-    condition = Q()
-    for rows in cited_by:
-        condition |= Exists(rows)
-    return Source.objects.filter(condition)
-
-
 def signed_prefetch() -> Prefetch:
     return Prefetch(
         "signatures",
@@ -520,23 +498,25 @@ def organisation_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, organisations, lambda o: organisation_record(o, base))
 
 
-@api_view
-def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
+def signer_detail(request: HttpRequest, signers, slug: str, record: Callable, noun: str):
+    """An organisation or a person: its record, aliases and public signatures."""
     check_parameters(request, ())
-    organisation = (
-        Organisation.objects.public()
-        .prefetch_related("aliases", signed_prefetch())
-        .filter(slug=slug)
-        .first()
+    signer = (
+        signers.public().prefetch_related("aliases", signed_prefetch()).filter(slug=slug).first()
     )
-    if organisation is None:
-        raise ApiError(404, f"No public organisation has the slug {slug!r}.")
+    if signer is None:
+        raise ApiError(404, f"No public {noun} has the slug {slug!r}.")
     data = {
-        **organisation_record(organisation, base_url(request)),
-        "aliases": [alias.name for alias in organisation.aliases.all()],
-        "signatures": [signed_record(s) for s in organisation.public_signatures],
+        **record(signer, base_url(request)),
+        "aliases": [alias.name for alias in signer.aliases.all()],
+        "signatures": [signed_record(s) for s in signer.public_signatures],
     }
     return detail_response(request, data)
+
+
+@api_view
+def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
+    return signer_detail(request, Organisation.objects, slug, organisation_record, "organisation")
 
 
 @api_view
@@ -551,21 +531,7 @@ def person_list(request: HttpRequest) -> JsonResponse:
 
 @api_view
 def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    check_parameters(request, ())
-    person = (
-        Person.objects.public()
-        .prefetch_related("aliases", signed_prefetch())
-        .filter(slug=slug)
-        .first()
-    )
-    if person is None:
-        raise ApiError(404, f"No public person has the slug {slug!r}.")
-    data = {
-        **person_record(person, base_url(request)),
-        "aliases": [alias.name for alias in person.aliases.all()],
-        "signatures": [signed_record(s) for s in person.public_signatures],
-    }
-    return detail_response(request, data)
+    return signer_detail(request, Person.objects, slug, person_record, "person")
 
 
 @api_view
@@ -592,7 +558,7 @@ def endorsement_detail(request: HttpRequest, id: int) -> JsonResponse:
 @api_view
 def source_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("kind",))
-    sources = public_sources().order_by("pk")
+    sources = Source.objects.public().order_by("pk")
     if kind := choice_parameter(request, "kind", SourceKind.values):
         sources = sources.filter(kind=kind)
     return paginated(request, sources, source_record)
@@ -601,7 +567,7 @@ def source_list(request: HttpRequest) -> JsonResponse:
 @api_view
 def source_detail(request: HttpRequest, id: int) -> JsonResponse:
     check_parameters(request, ())
-    source = public_sources().filter(pk=id).first()
+    source = Source.objects.public().filter(pk=id).first()
     if source is None:
         raise ApiError(404, f"No public source has the id {id}.")
     return detail_response(request, source_record(source))

@@ -27,7 +27,30 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SourceManager(models.Manager):
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources cited by something public. A source cited only by a draft letter, or by
+        a sign-up still in moderation, could reveal it, so it stays out."""
+        published = Visibility.PUBLISHED
+        source = OuterRef("pk")
+        cited_by = [
+            Letter.objects.filter(visibility=published, documents=source),
+            Letter.objects.filter(visibility=published, coverage=source),
+            Letter.objects.filter(visibility=published, asks_source=source),
+            Signature.objects.public().filter(sources=source),
+            Endorsement.objects.public().filter(source=source),
+            Organiser.objects.public().filter(source=source),
+            Letter.objects.filter(visibility=published, reported_counts__source=source),
+            Letter.objects.filter(visibility=published, quotes__source=source),
+            Letter.objects.filter(visibility=published, responses__source=source),
+        ]
+        condition = Q()
+        for rows in cited_by:
+            condition |= Exists(rows)
+        return self.filter(condition)
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, url):
         return self.get(url=url)
 
