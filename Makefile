@@ -2,23 +2,43 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+INSTALLED := $(VENV)/.installed-run
+INSTALLED_DEV := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install run serve test chromium lint format migrations-check demo-data fixtures bench bench-signups bench-import bench-exports clean
+.PHONY: install install-dev run serve test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall whenever the dependencies change.
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+# What running the site needs (`make run`, `make serve`), and with the test and lint tools
+# (`make test`, `make lint`, `make typecheck`). Every version comes from constraints.txt,
+# so each machine and each CI run installs the same ones; reinstalled when either changes.
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+$(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
 	touch $(INSTALLED)
 
+$(INSTALLED_DEV): $(INSTALLED)
+	$(PIP) install --quiet -c constraints.txt -e ".[test,lint]"
+	touch $(INSTALLED_DEV)
+
 install: $(INSTALLED)
+
+install-dev: $(INSTALLED_DEV)
+
+# Refresh constraints.txt deliberately: the newest releases that pyproject.toml allows,
+# installed into a throwaway environment and frozen. Review the diff, run the tests, commit.
+upgrade:
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/python -m pip install --quiet --upgrade pip
+	.venv-upgrade/bin/python -m pip install --quiet -e ".[test,lint]"
+	.venv-upgrade/bin/python -m pip freeze --exclude-editable --all | grep -v -e '^pip==' -e '^setuptools==' > constraints.txt
+	rm -rf .venv-upgrade
+	@echo "constraints.txt refreshed: review 'git diff constraints.txt', then make test."
 
 demo-data: install
 	$(BIN)/python manage.py migrate --noinput
@@ -48,7 +68,7 @@ serve: install
 	exec $(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile -
 
-test: install chromium
+test: install-dev chromium
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser
@@ -68,12 +88,16 @@ chromium:
 		fi; \
 	fi
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: install
+# mypy with django-stubs over letters/, tracker/ and demo/ (configured in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
+
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -109,4 +133,4 @@ bench-exports: install
 	$(BIN)/python -m bench.export_bench
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache test-results

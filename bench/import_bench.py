@@ -115,9 +115,9 @@ def plain_bulk_create(letter, names: list[str]) -> float:
     from django.db import models, transaction
     from django.utils.text import slugify
 
-    from letters.importing import BATCH_SIZE
+    from letters.curation.writing import BATCH_SIZE
+    from letters.lib.text import normalise
     from letters.models import Organisation, Signature
-    from letters.text import normalise
 
     started = time.perf_counter()
     with transaction.atomic():
@@ -152,11 +152,11 @@ def plain_bulk_create(letter, names: list[str]) -> float:
 def run_import(letter, source, user, data: bytes, snapshot: bool = False):
     """The import's report, or with `snapshot` the lines of code whose allocations are
     still held once the confirmation is written (the preview's rows among them)."""
-    from letters import importing
+    from letters.curation import reading, writing
 
-    raw = importing.read_rows(data, "list.csv")
-    signatory_import = importing.preview(letter, source, raw, file_name="list.csv", user=user)
-    report = importing.confirm(signatory_import, user=user)
+    raw = reading.read_rows(data, "list.csv")
+    signatory_import = writing.preview(letter, source, raw, file_name="list.csv", user=user)
+    report = writing.confirm(signatory_import, user=user)
     if not snapshot:
         return report
     return tracemalloc.take_snapshot().statistics("lineno")[:TOP_HOLDERS]
@@ -164,12 +164,12 @@ def run_import(letter, source, user, data: bytes, snapshot: bool = False):
 
 def preview_similar(letter, source, user, count: int) -> tuple[float, dict]:
     """Time and row counts of previewing `count` new names like those held."""
-    from letters import importing
+    from letters.curation import reading, writing
 
     data = csv_bytes(organisation_names(count, seed=2))
     started = time.perf_counter()
-    raw = importing.read_rows(data, "similar.csv")
-    signatory_import = importing.preview(letter, source, raw, user=user, save=False)
+    raw = reading.read_rows(data, "similar.csv")
+    signatory_import = writing.preview(letter, source, raw, user=user, save=False)
     return time.perf_counter() - started, signatory_import.report["counts"]
 
 

@@ -1,29 +1,32 @@
-"""The curation admin.
+"""The curation admin: one ModelAdmin per model that curators edit.
 
 A letter's signatures are never inlined in full (a letter may have thousands, and
 Django refuses forms of over 1,000 fields): the letter form links to the paginated,
 filterable signature list and offers a few empty rows to add signatories in place.
+
+Features keep their admin code beside the rest of their code: imports
+(letters/curation/import_admin.py), merges (curation/merge_admin.py), status actions
+(curation/status_actions.py), and what the public sends (letters/signing/admin.py).
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.db import models, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest
-from django.template.response import TemplateResponse
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_import import SignatoryImportAdminMixin
-from .merging import MergeError, merge_organisations, merge_people
+from .curation.forms import LetterAdminForm
+from .curation.import_admin import SignatoryImportAdminMixin
+from .curation.merge_admin import MergeAdminMixin
+from .curation.merging import merge_organisations, merge_people
+from .curation.publishing import publish
+from .curation.status_actions import SignatureStatusActions
 from .models import (
     Addressee,
     Correction,
-    CorrectionRequest,
-    CorrectionStatus,
     Endorsement,
     Letter,
     Organisation,
@@ -35,14 +38,10 @@ from .models import (
     ReportedCount,
     Response,
     Signature,
-    SignatureStatus,
-    SignupAction,
-    SignupRequest,
     Source,
-    Visibility,
+    Topic,
 )
-from .partial_dates import validate_partial_date
-from .publishing import publish, publishing_problems
+from .signing.admin import SignupModerationActions
 
 
 class HttpsByDefault:
@@ -143,58 +142,6 @@ class EndorsementOfEndorserInline(admin.TabularInline):
         return super().get_queryset(request).select_related("letter", "source")
 
 
-class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(
-        coerce=int,
-        widget=forms.RadioSelect,
-        label="Keep this record",
-        help_text="The others become its aliases; their pages redirect to it.",
-    )
-
-    def __init__(self, *args, records, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(r.pk, f"{r} ({r.slug})") for r in records]
-
-
-class MergeAdminMixin:
-    """The "Merge selected …" action: a confirmation page to choose the record to keep."""
-
-    actions = ["merge_selected"]
-    merge = None  # merge_organisations or merge_people
-
-    # A change, not a deletion: the merged record lives on as an alias, a redirect and its
-    # history, so curators (who may not delete) can merge.
-    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
-    def merge_selected(self, request, queryset):
-        records = list(queryset.order_by("pk"))
-        if len(records) < 2:
-            self.message_user(request, "Select at least two records to merge.", messages.WARNING)
-            return None
-        form = MergeForm(request.POST if "apply" in request.POST else None, records=records)
-        if form.is_valid():
-            keep = next(r for r in records if r.pk == form.cleaned_data["keep"])
-            try:
-                report = type(self).merge(keep, records, user=request.user)
-            except MergeError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return None
-            self.message_user(request, report.summary(), messages.SUCCESS)
-            return None
-        counted = queryset.model.objects.filter(pk__in=[r.pk for r in records]).annotate(
-            signature_count=models.Count("signatures", distinct=True),
-            endorsement_count=models.Count("endorsements", distinct=True),
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Merge {self.model._meta.verbose_name_plural}",
-            "form": form,
-            "records": counted.order_by("pk"),
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/letters/merge_confirm.html", context)
-
-
 @admin.register(Organisation)
 class OrganisationAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     list_display = ["name", "kind", "country", "website"]
@@ -217,6 +164,22 @@ class PersonAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PersonAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
     merge = staticmethod(merge_people)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """A public debate several letters belong to; letters join it from their own form."""
+
+    list_display = ["name", "slug", "letter_count"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(letter_count=models.Count("letters"))
+
+    @admin.display(description="Letters", ordering="letter_count")
+    def letter_count(self, topic: Topic) -> int:
+        return topic.letter_count
 
 
 class ReportedCountInline(admin.TabularInline):
@@ -280,23 +243,6 @@ class NewSignatureInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
-class LetterAdminForm(forms.ModelForm):
-    """Refuses to save a letter as published while a listed signature has no source.
-
-    The admin builds the fields from LetterAdmin.fieldsets."""
-
-    def clean(self):
-        cleaned = super().clean()
-        # The gate is the act of publishing (the instance still holds the saved value
-        # here): a letter already public stays editable, signatories added from its form
-        # included, and gets its sources on the signature admin.
-        publishing = self.instance.visibility != Visibility.PUBLISHED
-        if publishing and cleaned.get("visibility") == Visibility.PUBLISHED:
-            for problem in publishing_problems(self.instance):
-                self.add_error("visibility", f"Cannot publish: {problem}")
-        return cleaned
-
-
 @admin.register(Letter)
 class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
     list_display = [
@@ -313,7 +259,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
     form = LetterAdminForm
     actions = ["publish_selected"]
     readonly_fields = ["listed_count", "signatures_link"]
-    autocomplete_fields = ["in_response_to", "asks_source", "documents", "coverage"]
+    autocomplete_fields = ["in_response_to", "asks_source", "documents", "coverage", "topics"]
     fieldsets = [
         (None, {"fields": ["title", "title_is_descriptive", "slug", "date", "date_note"]}),
         ("Publication", {"fields": ["visibility", "accepts_signups", "last_reviewed_on"]}),
@@ -332,6 +278,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
                     "coverage",
                     "signatories_note",
                     "notes",
+                    "topics",
                 ]
             },
         ),
@@ -395,7 +342,7 @@ class SignerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(HistoryAdmin):
+class SignatureAdmin(SignupModerationActions, SignatureStatusActions, HistoryAdmin):
     """Also the moderation queue: filter by status "Pending moderation" to approve
     (mark confirmed) or reject sign-ups, one by one or in bulk, or everything sent from
     one IP address or email domain."""
@@ -432,137 +379,8 @@ class SignatureAdmin(HistoryAdmin):
         "reject_same_email_domain",
     ]
 
-    def get_queryset(self, request):
-        sign_up = SignupRequest.objects.filter(
-            signature=OuterRef("pk"), action=SignupAction.SIGN
-        ).order_by("-created_at")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                signup_ip=Subquery(sign_up.values("ip_address")[:1]),
-                signup_email_key=Subquery(sign_up.values("email_key")[:1]),
-            )
-        )
-
-    @admin.display(description="Submitted from")
-    def submitted_from(self, signature: Signature) -> str:
-        if not signature.signup_email_key and not signature.signup_ip:
-            return "—"
-        domain = (signature.signup_email_key or "").rpartition("@")[2]
-        return f"{signature.signup_ip or 'IP unknown'} · @{domain or '?'}"
-
     def get_changeform_initial_data(self, request):
         return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
-
-    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, **extra) -> None:
-        label = SignatureStatus(status).label.lower()
-        with transaction.atomic():
-            # Only the ids: the changelist's annotations would make the UPDATE a join.
-            ids = list(queryset.exclude(status=status).values_list("pk", flat=True))
-            previous = dict(Signature.objects.filter(pk__in=ids).values_list("pk", "status"))
-            # The queryset's update keeps the letters' counts and list places right.
-            changed = Signature.objects.filter(pk__in=ids).update(status=status, **extra)
-            # An UPDATE writes no history by itself: one history row per signature, with
-            # the acting user, as a save from the admin form would have written.
-            signatures = list(Signature.objects.filter(pk__in=ids))
-            for signature in signatures:
-                was_pending = previous[signature.pk] == SignatureStatus.PENDING
-                if was_pending and status == SignatureStatus.CONFIRMED:
-                    signature._change_reason = "Sign-up approved"
-            Signature.history.bulk_history_create(
-                signatures,
-                update=True,
-                default_user=request.user,
-                default_change_reason=f"Marked {label} (admin action)",
-            )
-        noun = "signature" if changed == 1 else "signatures"
-        self.message_user(request, f"{changed} {noun} marked {label}.", messages.SUCCESS)
-
-    @admin.action(description="Mark selected signatures confirmed", permissions=["change"])
-    def mark_confirmed(self, request, queryset):
-        self._set_status(
-            request, queryset, SignatureStatus.CONFIRMED, withdrawn_on=None, withdrawal_reason=""
-        )
-
-    @admin.action(description="Mark selected signatures disputed", permissions=["change"])
-    def mark_disputed(self, request, queryset):
-        self._set_status(
-            request, queryset, SignatureStatus.DISPUTED, withdrawn_on=None, withdrawal_reason=""
-        )
-
-    @admin.action(description="Reject selected signatures", permissions=["change"])
-    def mark_rejected(self, request, queryset):
-        self._set_status(
-            request, queryset, SignatureStatus.REJECTED, withdrawn_on=None, withdrawal_reason=""
-        )
-
-    @admin.action(
-        description="Reject every pending sign-up from the IP addresses of the selected",
-        permissions=["change"],
-    )
-    def reject_same_ip(self, request, queryset):
-        addresses = {a for a in queryset.values_list("signup_ip", flat=True) if a}
-        self._reject_pending(request, signup_requests__ip_address__in=addresses)
-
-    @admin.action(
-        description="Reject every pending sign-up from the email domains of the selected",
-        permissions=["change"],
-    )
-    def reject_same_email_domain(self, request, queryset):
-        domains = {
-            key.rpartition("@")[2]
-            for key in queryset.values_list("signup_email_key", flat=True)
-            if key
-        }
-        matches = Q(pk__in=[])
-        for domain in domains:
-            matches |= Q(signup_requests__email_key__endswith=f"@{domain}")
-        self._reject_pending(request, matches)
-
-    def _reject_pending(self, request, *conditions, **lookups) -> None:
-        pending = Signature.objects.filter(status=SignatureStatus.PENDING)
-        ids = pending.filter(*conditions, **lookups).values_list("pk", flat=True).distinct()
-        self._set_status(
-            request, Signature.objects.filter(pk__in=list(ids)), SignatureStatus.REJECTED
-        )
-
-    @admin.action(description="Mark selected signatures withdrawn…", permissions=["change"])
-    def mark_withdrawn(self, request, queryset):
-        """Asks for the date and reason first: a withdrawal is kept with both."""
-        form = WithdrawalForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._set_status(
-                request,
-                queryset,
-                SignatureStatus.WITHDRAWN,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                withdrawal_reason=form.cleaned_data["reason"],
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Withdraw signatures",
-            "form": form,
-            "signatures": queryset.select_related("letter"),
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/letters/signature/withdraw.html", context)
-
-
-class WithdrawalForm(forms.Form):
-    withdrawn_on = forms.CharField(
-        label="Withdrawn on",
-        initial=lambda: timezone.localdate().isoformat(),
-        validators=[validate_partial_date],
-        help_text="YYYY-MM-DD, YYYY-MM or YYYY, as precisely as known.",
-    )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Shown publicly next to the withdrawn signature.",
-    )
 
 
 @admin.register(Endorsement)
@@ -572,77 +390,3 @@ class EndorsementAdmin(HistoryAdmin):
     list_select_related = ["letter", "person", "organisation"]
     search_fields = ["person__name", "organisation__name", "office", "quote"]
     autocomplete_fields = ["letter", "person", "organisation", "source"]
-
-
-@admin.register(SignupRequest)
-class SignupRequestAdmin(admin.ModelAdmin):
-    """Sign-up and withdrawal requests as submitted: for checking, never edited."""
-
-    list_display = [
-        "name",
-        "letter",
-        "action",
-        "signer_kind",
-        "email_domain",
-        "ip_address",
-        "created_at",
-        "confirmed_at",
-        "signature",
-    ]
-    list_filter = ["action", "signer_kind", ("confirmed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["letter", "signature"]
-    search_fields = ["name", "email_key", "=ip_address"]
-    readonly_fields = [field.name for field in SignupRequest._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="Email domain")
-    def email_domain(self, signup: SignupRequest) -> str:
-        return signup.email_domain
-
-
-class CorrectionInline(admin.TabularInline):
-    model = Correction
-    extra = 1
-    fields = ["made_on", "change", "reason"]
-
-
-@admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
-    """The corrections queue: fix the data, log the correction below, mark it acted on."""
-
-    list_display = ["letter", "kind", "subject", "status", "created_at"]
-    list_filter = ["status", "kind"]
-    list_select_related = ["letter", "signature", "endorsement__person"]
-    search_fields = ["details", "letter__title"]
-    readonly_fields = [
-        "letter",
-        "signature",
-        "endorsement",
-        "kind",
-        "details",
-        "email",
-        "ip_address",
-        "created_at",
-    ]
-    fields = [*readonly_fields, "status", "staff_notes"]
-    inlines = [CorrectionInline]
-    actions = ["mark_declined"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def save_formset(self, request, form, formset, change):
-        for correction in formset.save(commit=False):
-            correction.letter = form.instance.letter
-            correction.save()
-        for deleted in formset.deleted_objects:
-            deleted.delete()
-
-    @admin.action(description="Decline selected requests", permissions=["change"])
-    def mark_declined(self, request, queryset):
-        changed = queryset.filter(status=CorrectionStatus.OPEN).update(
-            status=CorrectionStatus.DECLINED
-        )
-        self.message_user(request, f"{changed} request(s) declined.", messages.SUCCESS)

@@ -1,16 +1,17 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
-from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .cache import public_content_changed
-from .partial_dates import PartialDateField, format_partial_date
+from . import signature_list
+from .lib.partial_dates import PartialDateField, format_partial_date
+from .lib.slugs import unique_slug
+from .lib.text import normalise
+from .page_cache import public_content_changed
 from .search_index import matching_ids
-from .text import normalise
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -151,9 +152,7 @@ class SignerQuerySet(models.QuerySet):
         signer = OuterRef("pk")
         field = self.model._meta.model_name  # "organisation" or "person"
         return self.filter(
-            Exists(
-                Signature.objects.filter(published, status__in=PUBLIC_STATUSES, **{field: signer})
-            )
+            Exists(Signature.objects.public().filter(**{field: signer}))
             | Exists(Endorsement.objects.filter(published, **{field: signer}))
             | Exists(Organiser.objects.filter(published, **{field: signer}))
             | Exists(Addressee.objects.filter(published, **{field: signer}))
@@ -167,7 +166,23 @@ class SignerQuerySet(models.QuerySet):
 
 
 class SignerManager(SlugManager.from_queryset(SignerQuerySet)):
-    pass
+    def _redirects(self) -> models.Manager:
+        """The table of old slugs of records merged into one of these (301s)."""
+        return self.model._meta.get_field("redirects_from").related_model.objects
+
+    def slug_is_taken(self, slug: str) -> bool:
+        """A slug is taken by a record, or by a merged record's URL that must keep
+        redirecting to where it went."""
+        return self.filter(slug=slug).exists() or self._redirects().filter(old_slug=slug).exists()
+
+    def taken_slugs(self) -> set[str]:
+        """Every slug `slug_is_taken` refuses, loaded at once for a bulk creation."""
+        taken = set(self.values_list("slug", flat=True))
+        taken.update(self._redirects().values_list("old_slug", flat=True))
+        return taken
+
+    def unique_slug(self, name: str) -> str:
+        return unique_slug(name, self.slug_is_taken, fallback=self.model._meta.model_name)
 
 
 class Organisation(models.Model):
@@ -345,7 +360,16 @@ class Side(models.TextChoices):
     MIXED = "mixed", "Mixed or neutral"
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics with at least one published letter, with how many (`letter_count`)."""
+        published = Q(letters__visibility=Visibility.PUBLISHED)
+        return self.annotate(letter_count=Count("letters", filter=published)).filter(
+            letter_count__gt=0
+        )
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -382,74 +406,9 @@ class LetterQuerySet(models.QuerySet):
             return self
         return self.filter(search_text__contains=needle)
 
-    def recount_signatures(self) -> None:
-        """Recount these letters' listed and public signatures, and summarise them.
-
-        The summaries (the countries in the country filter, the listed signatures per
-        first-listed date for the chart) are kept on the letter so that a page view
-        reads them instead of scanning every signature.
-        """
-
-        def count(statuses):
-            return Coalesce(
-                Subquery(
-                    Signature.objects.filter(letter=OuterRef("pk"), status__in=statuses)
-                    .order_by()
-                    .values("letter")
-                    .annotate(total=Count("pk"))
-                    .values("total")
-                ),
-                0,
-            )
-
-        self.update(listed_count=count(LISTED_STATUSES), public_count=count(PUBLIC_STATUSES))
-        for letter_id in self.values_list("pk", flat=True):
-            signatures = Signature.objects.filter(letter_id=letter_id).order_by()
-            countries = (
-                signatures.filter(status__in=PUBLIC_STATUSES)
-                .exclude(country="")
-                .values_list("country", flat=True)
-                .distinct()
-            )
-            per_date = (
-                signatures.filter(status__in=LISTED_STATUSES, first_listed__isnull=False)
-                .values_list("first_listed")
-                .annotate(total=Count("pk"))
-            )
-            Letter.objects.filter(pk=letter_id).update(
-                signatory_countries=sorted(countries),
-                listing_timeline=dict(sorted(per_date)),
-            )
-
-    def renumber_signatures(self) -> None:
-        """Give each public signature its place in its letter's public list (1, 2, …).
-
-        Pages of the list are then ranges of `list_rank`, found through an index
-        whatever the page number, instead of a scan past a large OFFSET. Only rows
-        whose place changed are written.
-        """
-        public = ", ".join(["%s"] * len(PUBLIC_STATUSES))
-        table = connections[self.db].ops.quote_name(Signature._meta.db_table)
-        with connections[self.db].cursor() as cursor:
-            for letter_id in self.values_list("pk", flat=True):
-                cursor.execute(
-                    f"UPDATE {table} SET list_rank = NULL WHERE letter_id = %s "
-                    f"AND list_rank IS NOT NULL AND status NOT IN ({public})",
-                    [letter_id, *PUBLIC_STATUSES],
-                )
-                cursor.execute(
-                    f"UPDATE {table} SET list_rank = ranked.place FROM ("
-                    "  SELECT id, ROW_NUMBER() OVER (ORDER BY position, published_name, id)"
-                    f"  AS place FROM {table} WHERE letter_id = %s AND status IN ({public})"
-                    f") AS ranked WHERE {table}.id = ranked.id "
-                    f"AND ({table}.list_rank IS NULL OR {table}.list_rank <> ranked.place)",
-                    [letter_id, *PUBLIC_STATUSES],
-                )
-
-    def refresh_signature_list(self) -> None:
-        """Counts and places, after a change that may have reordered the list."""
-        self.recount_signatures()
-        self.renumber_signatures()
+    def hosted(self):
+        """Published letters open for sign-ups on this site; the others we only track."""
+        return self.published().filter(accepts_signups=True)
 
 
 class LetterManager(SlugManager.from_queryset(LetterQuerySet)):
@@ -612,7 +571,7 @@ class Letter(models.Model):
         )
 
     def refresh_counts(self) -> None:
-        Letter.objects.filter(pk=self.pk).recount_signatures()
+        signature_list.recount(Letter.objects.filter(pk=self.pk))
         self.refresh_from_db(
             fields=["listed_count", "public_count", "signatory_countries", "listing_timeline"]
         )
@@ -760,6 +719,10 @@ PUBLIC_STATUSES = (
     SignatureStatus.WITHDRAWN,
 )
 LISTED_STATUSES = (SignatureStatus.REPORTED, SignatureStatus.CONFIRMED)
+# What counts as having signed when letters are set side by side (comparisons, topics):
+# the listed statuses, and disputed signatures, shown with their status so that a reader
+# can weigh them. Withdrawn signatures do not count: the signatory took their name off.
+SIGNED_STATUSES = (*LISTED_STATUSES, SignatureStatus.DISPUTED)
 
 
 class SignerKind(models.TextChoices):
@@ -777,10 +740,26 @@ class Unindexed(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
+def public_signature(through: str = "") -> Q:
+    """Signatures anyone may see: a public status on a published letter. `through` is the
+    path from the model queried ("signatures__" from a signer's annotation)."""
+    return Q(
+        **{
+            f"{through}status__in": PUBLIC_STATUSES,
+            f"{through}letter__visibility": Visibility.PUBLISHED,
+        }
+    )
+
+
 class SignatureQuerySet(models.QuerySet):
     def public(self):
         """Signatures anyone may see: a public status on a published letter."""
-        return self.filter(status__in=PUBLIC_STATUSES, letter__visibility=Visibility.PUBLISHED)
+        return self.filter(public_signature())
+
+    def public_on(self, letter: "Letter"):
+        """The signatures `letter`'s public list shows. The letter is the caller's to
+        check: published, or a draft a curator previews."""
+        return self.filter(letter=letter, status__in=PUBLIC_STATUSES)
 
     def listed(self):
         return self.filter(status__in=LISTED_STATUSES)
@@ -838,59 +817,34 @@ class SignatureQuerySet(models.QuerySet):
     # places here, in the same transaction as the change.
     def update(self, **kwargs):
         public_content_changed(self.db)
-        if not (LIST_FIELDS | SEARCHED_FIELDS | SUMMARY_FIELDS) & kwargs.keys():
+        derived = signature_list.LIST_FIELDS | signature_list.SEARCHED_FIELDS
+        if not (derived | signature_list.SUMMARY_FIELDS) & kwargs.keys():
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             affected = list(self.values_list("pk", "letter_id"))
             rows = super().update(**kwargs)
-            if SEARCHED_FIELDS & kwargs.keys():
-                changed = Signature.objects.filter(pk__in=[pk for pk, _ in affected])
-                for signature in changed.select_related("organisation", "person"):
-                    Signature.objects.filter(pk=signature.pk).update(
-                        search_text=signature.build_search_text()
-                    )
-            letter_ids = {letter_id for _, letter_id in affected}
+            if signature_list.SEARCHED_FIELDS & kwargs.keys():
+                signature_list.refresh_signature_search_text(pk for pk, _ in affected)
             new_letter = kwargs.get("letter", kwargs.get("letter_id"))
-            if new_letter is not None:
-                letter_ids.add(getattr(new_letter, "pk", new_letter))
-            Letter.objects.filter(pk__in=letter_ids).refresh_signature_list()
+            letter_ids = [letter_id for _, letter_id in affected]
+            letter_ids.append(getattr(new_letter, "pk", new_letter))
+            signature_list.refresh(signature_list.letters_with_ids(letter_ids))
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for signature in objs:
             if not signature.search_text:
-                signature.search_text = signature.build_search_text()
+                signature.search_text = signature_list.signature_search_text(signature)
         with transaction.atomic(using=self.db):
-            for letter_id in {s.letter_id for s in objs if s.position is None}:
-                next_position = Signature.objects.next_position(letter_id)
-                for signature in (s for s in objs if s.letter_id == letter_id):
-                    if signature.position is None:
-                        signature.position = next_position
-                        next_position += 1
+            signature_list.fill_positions(objs)
             created = super().bulk_create(objs, *args, **kwargs)
-            Letter.objects.filter(pk__in={s.letter_id for s in objs}).refresh_signature_list()
+            signature_list.refresh(signature_list.letters_with_ids(s.letter_id for s in objs))
             public_content_changed(self.db)
         return created
 
 
-# Changing any of these can move a signature in, out of, or within a letter's public list.
-LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
-# Changing any of these changes the letter's summaries (its countries, its chart).
-SUMMARY_FIELDS = {"country", "first_listed"}
-# Changing any of these changes the names a signature is found by.
-SEARCHED_FIELDS = {"published_name", "organisation", "organisation_id", "person", "person_id"}
-
-
-# A signature's place in its letter's list, and what the letter's summaries count of it.
-LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name", "country", "first_listed")
-
-
 class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
-    def next_position(self, letter_id: int) -> int:
-        last = self.filter(letter_id=letter_id).aggregate(last=models.Max("position"))["last"]
-        return (last or 0) + 1
-
     def get_by_natural_key(self, letter_slug, organisation_slug, person_slug):
         return self.get(
             letter__slug=letter_slug,
@@ -1016,7 +970,7 @@ class Signature(models.Model):
         return f"{self.published_name} on {self.letter}"
 
     def save(self, *args, **kwargs):
-        # `list_rank` is kept in SQL by the letter's list (letters/signals.py); an object
+        # `list_rank` is kept in SQL by the letter's list (letters/signature_list.py); an object
         # held in memory would write back a stale place.
         updating = not self._state.adding and not kwargs.get("force_insert")
         if updating and kwargs.get("update_fields") is None:
@@ -1038,7 +992,8 @@ class Signature(models.Model):
 
     def remember_list_place(self) -> None:
         """Note where this signature stands, so that a save can tell what it moved."""
-        self._saved_place = tuple(self.__dict__.get(field) for field in LIST_PLACE_FIELDS)
+        fields = signature_list.LIST_PLACE_FIELDS
+        self._saved_place = tuple(self.__dict__.get(field) for field in fields)
 
     def natural_key(self):
         return (
@@ -1068,16 +1023,6 @@ class Signature(models.Model):
     @property
     def display_withdrawn_on(self) -> str:
         return format_partial_date(self.withdrawn_on)
-
-    def build_search_text(self) -> str:
-        """The published name, the canonical name and every alias, normalised."""
-        signer = self.signer
-        names = [self.published_name]
-        if signer is not None:
-            names.append(signer.name)
-            if signer.pk:
-                names.extend(signer.aliases.values_list("name", flat=True))
-        return " | ".join(dict.fromkeys(normalise(name) for name in names if name))
 
 
 # ---------------------------------------------------------------------------

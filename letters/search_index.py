@@ -1,7 +1,7 @@
 """The trigram index behind signatory search, on SQLite and on PostgreSQL.
 
 Search is a substring match of the normalised query in `Signature.search_text`
-(already case-, accent- and Unicode-folded by `letters.text.normalise`), so both
+(already case-, accent- and Unicode-folded by `letters.lib.text.normalise`), so both
 databases give the same results; the index only makes it fast:
 
 - SQLite: an FTS5 table with the trigram tokenizer over `search_text`, kept in step

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from letters import models
-from letters.forms import _STARTED_SALT as STARTED_SALT
-from letters.signups import hash_token
-from letters.text import normalise
+from letters.lib.text import normalise
+from letters.signing.forms import _STARTED_SALT as STARTED_SALT
+from letters.signing.services import hash_token
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -225,7 +225,7 @@ def create_signatures(
 
 
 class SignupRequestFactory(factory.django.DjangoModelFactory):
-    """A sign-up as `letters.signups.submit` records it; `token` is the emailed secret."""
+    """A sign-up as `letters.signing.services.submit` records it; `token` is the emailed secret."""
 
     class Meta:
         model = models.SignupRequest

@@ -401,6 +401,7 @@ CURATED_MODELS = [
     "endorsement",
     "quote",
     "response",
+    "topic",
 ]
 
 

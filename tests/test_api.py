@@ -2,8 +2,8 @@
 
 import pytest
 
-from letters import api
 from letters.models import SignatureStatus, Topic
+from letters.opendata import params
 from tests import factories
 
 
@@ -139,12 +139,12 @@ def test_filtered_pages_have_their_own_count_and_links(client, published_letter)
 
 
 def test_page_size_is_capped(client, published_letter):
-    factories.create_signatures(published_letter, api.MAX_PAGE_SIZE + 1)
+    factories.create_signatures(published_letter, params.MAX_PAGE_SIZE + 1)
 
     page = client.get(signatures_url(published_letter, "?page_size=100000")).json()
 
-    assert page["page_size"] == api.MAX_PAGE_SIZE
-    assert len(page["results"]) == api.MAX_PAGE_SIZE
+    assert page["page_size"] == params.MAX_PAGE_SIZE
+    assert len(page["results"]) == params.MAX_PAGE_SIZE
 
 
 def test_a_page_past_the_last_is_a_404_naming_the_last(client, letter):

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from letters.citation import bibtex_citation, escape_bibtex, plain_citation
+from letters.insight.citation import bibtex_citation, escape_bibtex, plain_citation
 from tests import factories
 
 ACCESSED = datetime.date(2026, 11, 29)

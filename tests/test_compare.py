@@ -2,7 +2,7 @@
 
 import pytest
 
-from letters.insight import compare_letters
+from letters.insight.compare import compare_letters
 from letters.models import Letter, SignatureStatus
 from tests import factories
 
@@ -178,7 +178,7 @@ def test_an_organisation_page_lists_its_most_frequent_co_signers(client, db):
 
 
 def test_a_long_comparison_lists_the_first_signers_and_counts_them_all(client, db, monkeypatch):
-    monkeypatch.setattr("letters.insight.COMPARED_SHOWN", 3)
+    monkeypatch.setattr("letters.insight.compare.COMPARED_SHOWN", 3)
     a, b = factories.LetterFactory(), factories.LetterFactory()
     shared = [factories.OrganisationFactory(name=f"Shared {n}") for n in range(5)]
     for organisation in shared:

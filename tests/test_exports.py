@@ -8,8 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from letters import exports
+from letters.lib.spreadsheets import neutralise
 from letters.models import SignatureStatus
+from letters.opendata import downloads
+from letters.opendata.records import signature_record
 from tests import factories
 
 CSV_URL = "/letters/{}/signatories.csv"
@@ -66,7 +68,7 @@ def test_csv_lists_public_signatures_in_list_order_with_a_header(client, letter)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = body(response)
-    assert text.splitlines()[0].split(",") == exports.CSV_COLUMNS
+    assert text.splitlines()[0].split(",") == downloads.CSV_COLUMNS
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["position"] for row in rows] == ["1", "2", "3"]
     assert rows[0] == {
@@ -124,9 +126,9 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
 
 
 def test_ordinary_cells_are_left_alone():
-    assert exports.neutralise("Open Rights Group") == "Open Rights Group"
-    assert exports.neutralise("Group = 1") == "Group = 1"
-    assert exports.neutralise("") == ""
+    assert neutralise("Open Rights Group") == "Open Rights Group"
+    assert neutralise("Group = 1") == "Group = 1"
+    assert neutralise("") == ""
 
 
 def test_json_is_valid_with_letter_metadata_sources_and_licence(client, letter):
@@ -172,7 +174,7 @@ def test_json_of_a_letter_without_signatures_is_valid(client, published_letter):
 def test_long_lists_stream_in_chunks_without_losing_or_repeating_rows(
     client, published_letter, monkeypatch, url
 ):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 4)
     factories.create_signatures(published_letter, 10)
 
     response = client.get(url.format(published_letter.slug))
@@ -193,7 +195,7 @@ def count_download_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
 def test_download_queries_grow_with_chunks_not_rows(client, published_letter, monkeypatch, url):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 50)
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 50)
     factories.create_signatures(published_letter, 10)
     one_chunk = count_download_queries(client, url.format(published_letter.slug))
 
@@ -337,24 +339,24 @@ def varied_letter(letter):
 def model_records(letter) -> list[dict]:
     """The records as the API builds them, from model instances."""
     signatures = (
-        exports.public_signatures(letter, None)
+        downloads.public_signatures(letter, None)
         .select_related("organisation", "person")
         .prefetch_related("sources")
         .order_by("list_rank")
     )
     records = []
     for signature in signatures:
-        record = exports.signature_record(signature, "http://testserver")
+        record = signature_record(signature, "http://testserver")
         record["source_urls"].sort()
         records.append(record)
     return records
 
 
 def test_download_records_equal_the_api_records_built_from_models(varied_letter, monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
-    signatures = exports.public_signatures(varied_letter, None)
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 3)
+    signatures = downloads.public_signatures(varied_letter, None)
 
-    chunks = list(exports.download_records(signatures, "http://testserver"))
+    chunks = list(downloads.download_records(signatures, "http://testserver"))
 
     assert [len(chunk) for chunk in chunks] == [3, 3, 3, 2]
     records = [record for chunk in chunks for record in chunk]
@@ -363,23 +365,23 @@ def test_download_records_equal_the_api_records_built_from_models(varied_letter,
 
 
 def test_signer_urls_built_once_per_download_equal_get_absolute_url(varied_letter):
-    signatures = exports.public_signatures(varied_letter, None).select_related(
+    signatures = downloads.public_signatures(varied_letter, None).select_related(
         "organisation", "person"
     )
     expected = {s.pk: "http://testserver" + s.signer.get_absolute_url() for s in signatures}
 
-    (records,) = exports.download_records(signatures, "http://testserver")
+    (records,) = downloads.download_records(signatures, "http://testserver")
 
     assert {record["id"]: record["canonical_url"] for record in records} == expected
     assert "http://testserver/people/slug-SLUG-slug/" in expected.values()
 
 
 def test_csv_download_is_exactly_the_rows_of_the_api_records(client, varied_letter, monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 4)
     expected = io.StringIO()
     writer = csv.writer(expected)
-    writer.writerow(exports.CSV_COLUMNS)
-    writer.writerows(exports.csv_row(record) for record in model_records(varied_letter))
+    writer.writerow(downloads.CSV_COLUMNS)
+    writer.writerows(downloads.csv_row(record) for record in model_records(varied_letter))
 
     text = body(client.get(CSV_URL.format(varied_letter.slug)))
 
@@ -388,7 +390,7 @@ def test_csv_download_is_exactly_the_rows_of_the_api_records(client, varied_lett
 
 
 def test_json_download_is_exactly_the_api_records_one_per_line(client, varied_letter, monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 4)
     expected = ",\n".join(
         json.dumps(record, ensure_ascii=False) for record in model_records(varied_letter)
     )

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 from django.utils import timezone
 
-from letters.feeds import FEED_ITEMS
+from letters.opendata.feeds import FEED_ITEMS
 from tests import factories
 from tests.test_query_counts import count_queries
 

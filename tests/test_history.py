@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from letters import importing
+from letters.curation import reading, writing
 from letters.models import Letter, Organisation, Signature, SignatureStatus, Source
-from letters.signups import confirm
+from letters.signing.services import confirm
 from tests import factories
 
 
@@ -32,10 +32,8 @@ def changelist_action(client, action: str, signatures, **extra):
 def test_signature_history_page_shows_import_confirmation_and_withdrawal(client, staff, importer):
     letter = factories.LetterFactory()
     source = factories.SourceFactory(url="https://example.org/the-list")
-    pending = importing.preview(
-        letter, source, importing.read_text("Open Rights Group"), user=importer
-    )
-    importing.confirm(pending, user=importer)
+    pending = writing.preview(letter, source, reading.read_text("Open Rights Group"), user=importer)
+    writing.confirm(pending, user=importer)
     signature = Signature.objects.get(letter=letter)
     client.force_login(staff)
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from letters.admin_import import ROWS_PER_PAGE
+from letters.curation.import_admin import ROWS_PER_PAGE
 from letters.models import ImportStatus, Organisation, SignatoryImport, Source
 from tests import factories
 

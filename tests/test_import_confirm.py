@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from letters import importing
+from letters.curation import matching, reading, writing
+from letters.curation.rows import SKIP, RowStatus
 from letters.models import (
     ImportStatus,
     Organisation,
@@ -37,12 +38,12 @@ def messy_import(letter, source, five_rights, sofia):
     open_rights = factories.OrganisationFactory(name="Open Rights Group")
     factories.SignatureFactory(letter=letter, organisation=open_rights)
     factories.OrganisationFactory(name="Electronic Frontier Foundation")
-    raw = importing.read_rows((DATA / "messy.csv").read_bytes(), "messy.csv")
-    return importing.preview(letter, source, raw, file_name="messy.csv")
+    raw = reading.read_rows((DATA / "messy.csv").read_bytes(), "messy.csv")
+    return writing.preview(letter, source, raw, file_name="messy.csv")
 
 
 def test_confirm_signs_matches_and_creates_new_records(messy_import, letter, curator):
-    report = importing.confirm(messy_import, user=curator)
+    report = writing.confirm(messy_import, user=curator)
     assert report["outcomes"] == {"signed": 2, "created": 5, "skipped": 13}
     names = set(letter.signatures.values_list("published_name", flat=True))
     assert names == {
@@ -71,7 +72,7 @@ def test_confirm_signs_matches_and_creates_new_records(messy_import, letter, cur
 
 
 def test_every_imported_signature_cites_the_source_and_the_list_date(messy_import, letter, source):
-    importing.confirm(messy_import)
+    writing.confirm(messy_import)
     imported = letter.signatures.exclude(published_name="Open Rights Group")
     assert imported.count() == 7
     for signature in imported:
@@ -85,7 +86,7 @@ def test_every_imported_signature_cites_the_source_and_the_list_date(messy_impor
 
 
 def test_history_records_the_user_and_the_source(messy_import, letter, curator):
-    importing.confirm(messy_import, user=curator)
+    writing.confirm(messy_import, user=curator)
     signature = letter.signatures.get(published_name="Jane Roe")
     (entry,) = signature.history.all()
     assert entry.history_user == curator
@@ -100,11 +101,11 @@ def test_curator_choices_are_applied(messy_import, letter):
     rows = messy_import.rows
     close = next(row for row in rows if row["status"] == "close")
     eff_pk = close["candidates"][0][0]
-    assert importing.set_choice(close, str(eff_pk))
+    assert matching.set_choice(close, str(eff_pk))
     amnesty = next(row for row in rows if row["name"] == "Amnesty International")
-    assert importing.set_choice(amnesty, importing.SKIP)
+    assert matching.set_choice(amnesty, SKIP)
     SignatoryImport.objects.filter(pk=messy_import.pk).update(rows=rows)
-    importing.confirm(messy_import)
+    writing.confirm(messy_import)
     eff = letter.signatures.get(published_name="Electronic Frontier Foundaton")
     assert eff.organisation_id == eff_pk
     assert not letter.signatures.filter(published_name="Amnesty International").exists()
@@ -121,7 +122,7 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
     }
     # By the history step the organisations, people, signatures and their sources are
     # all written.
-    write_history = importing._insert_history
+    write_history = writing._insert_history
     failed = []
 
     def failing(model, *args):
@@ -130,8 +131,8 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
             raise DatabaseError("disk full")
         return write_history(model, *args)
 
-    with mock.patch.object(importing, "_insert_history", failing), pytest.raises(DatabaseError):
-        importing.confirm(messy_import)
+    with mock.patch.object(writing, "_insert_history", failing), pytest.raises(DatabaseError):
+        writing.confirm(messy_import)
     assert failed
     after = {
         "organisations": Organisation.objects.count(),
@@ -145,20 +146,20 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
     letter.refresh_from_db()
     assert letter.listed_count == 1
     # Nothing half-done blocks a second attempt.
-    importing.confirm(messy_import)
+    writing.confirm(messy_import)
     assert letter.signatures.count() == 8
 
 
 def test_an_import_is_confirmed_once(messy_import, letter):
-    importing.confirm(messy_import)
-    with pytest.raises(importing.ImportAlreadyDone):
-        importing.confirm(messy_import)
+    writing.confirm(messy_import)
+    with pytest.raises(writing.ImportAlreadyDone):
+        writing.confirm(messy_import)
     assert letter.signatures.count() == 8
 
 
 def test_a_record_signed_meanwhile_is_skipped_not_doubled(messy_import, letter, five_rights):
     factories.SignatureFactory(letter=letter, organisation=five_rights)
-    report = importing.confirm(messy_import)
+    report = writing.confirm(messy_import)
     row = next(row for row in messy_import.rows if row["name"] == "5 RIGHTS")
     assert row["outcome"] == "skipped"
     assert row["outcome_reason"] == "5Rights Foundation already signs this letter."
@@ -167,9 +168,9 @@ def test_a_record_signed_meanwhile_is_skipped_not_doubled(messy_import, letter, 
 
 def test_new_slugs_never_collide(letter, source):
     factories.OrganisationFactory(name="Taken Name Ltd", slug="same-name")
-    raw = importing.read_text("Same Name\nSame  name.\n")
-    signatory_import = importing.preview(letter, source, raw)
-    importing.confirm(signatory_import)
+    raw = reading.read_text("Same Name\nSame  name.\n")
+    signatory_import = writing.preview(letter, source, raw)
+    writing.confirm(signatory_import)
     slugs = sorted(
         Organisation.objects.filter(name__startswith="Same").values_list("slug", flat=True)
     )
@@ -270,7 +271,7 @@ def test_import_history_rows_are_those_simple_history_would_write(
     model.history.all().delete()
     now = timezone.now()
 
-    importing._insert_history(model, [record], user, "Imported from https://example.org", now)
+    writing._insert_history(model, [record], user, "Imported from https://example.org", now)
     ours = model.history.get()
     model.history.bulk_history_create(
         [record],
@@ -292,11 +293,11 @@ def test_import_history_rows_are_those_simple_history_would_write(
 
 
 def test_a_new_name_created_since_the_preview_is_matched_not_duplicated(letter, source):
-    signatory_import = importing.preview(letter, source, importing.read_text("Wombat Trust\n"))
-    assert signatory_import.rows[0]["status"] == importing.RowStatus.NEW
+    signatory_import = writing.preview(letter, source, reading.read_text("Wombat Trust\n"))
+    assert signatory_import.rows[0]["status"] == RowStatus.NEW
     meanwhile = factories.OrganisationFactory(name="Wombat Trust")
 
-    report = importing.confirm(signatory_import)
+    report = writing.confirm(signatory_import)
 
     assert Organisation.objects.filter(name="Wombat Trust").count() == 1
     assert letter.signatures.get().organisation == meanwhile

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from letters import importing
-from letters.importing import NEW, SKIP, RowStatus
+from letters.curation import matching, reading, writing
+from letters.curation.rows import NEW, SKIP, RowStatus
 from letters.models import OrganisationKind, SignerKind
 from tests import factories
 
@@ -34,8 +34,8 @@ def known_signers(letter, five_rights, sofia):
 
 
 def preview_file(letter, source, name, **options):
-    raw = importing.read_rows((DATA / name).read_bytes(), name)
-    return importing.preview(letter, source, raw, file_name=name, **options)
+    raw = reading.read_rows((DATA / name).read_bytes(), name)
+    return writing.preview(letter, source, raw, file_name=name, **options)
 
 
 def test_messy_csv_rows_are_classified_one_by_one(letter, source, known_signers):
@@ -108,8 +108,8 @@ def test_windows_1252_file_is_decoded(letter, source):
 
 def test_utf8_with_and_without_byte_order_mark_read_the_same():
     text = "name\r\nÉcole Libre\r\n"
-    with_bom = importing.read_rows(("\ufeff" + text).encode(), "a.csv")
-    without = importing.read_rows(text.encode(), "a.csv")
+    with_bom = reading.read_rows(("\ufeff" + text).encode(), "a.csv")
+    without = reading.read_rows(text.encode(), "a.csv")
     assert with_bom == without == [{"line": 2, "name": "École Libre"}]
 
 
@@ -122,8 +122,8 @@ def test_xlsx_rows_are_read_with_dates_and_numbers(letter, source):
     sheet.append(["Ada Lovelace", "person", None, 3])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    raw = importing.read_rows(buffer.getvalue(), "list.xlsx")
-    rows = importing.preview(letter, source, raw, save=False).rows
+    raw = reading.read_rows(buffer.getvalue(), "list.xlsx")
+    rows = writing.preview(letter, source, raw, save=False).rows
     assert [(r["line"], r["name"], r["kind"], r["first_listed"], r["position"]) for r in rows] == [
         (2, "Internet Society", SignerKind.ORGANISATION, "2021-07", 2),
         (4, "Ada Lovelace", SignerKind.INDIVIDUAL, "", 3),
@@ -138,10 +138,10 @@ def test_pasted_list_reads_affiliations_countries_and_bullets(letter, source, so
         "- Grace Hopper (US Navy), United States\n"
         "Anonymous\n"
     )
-    rows = importing.preview(
+    rows = writing.preview(
         letter,
         source,
-        importing.read_text(text),
+        reading.read_text(text),
         default_kind=SignerKind.INDIVIDUAL,
         first_listed="2020-02-06",
         save=False,
@@ -159,8 +159,8 @@ def test_pasted_list_reads_affiliations_countries_and_bullets(letter, source, so
 def test_two_records_with_the_same_name_ask_the_curator(letter, source):
     first = factories.OrganisationFactory(name="Digital Rights Watch", slug="drw-au")
     second = factories.OrganisationFactory(name="Digital Rights Watch", slug="drw-uk")
-    raw = importing.read_text("Digital Rights Watch")
-    (row,) = importing.preview(letter, source, raw, save=False).rows
+    raw = reading.read_text("Digital Rights Watch")
+    (row,) = writing.preview(letter, source, raw, save=False).rows
     assert row["status"] == RowStatus.CLOSE and row["choice"] == SKIP
     assert sorted(pk for pk, _ in row["candidates"]) == sorted([first.pk, second.pk])
 
@@ -168,12 +168,12 @@ def test_two_records_with_the_same_name_ask_the_curator(letter, source):
 def test_matching_costs_the_same_queries_whatever_the_number_of_rows(
     letter, source, five_rights, django_assert_num_queries
 ):
-    small = importing.read_text("5 Rights\nNew One\n")
-    large = importing.read_text("\n".join(f"New Organisation {n}" for n in range(500)))
+    small = reading.read_text("5 Rights\nNew One\n")
+    large = reading.read_text("\n".join(f"New Organisation {n}" for n in range(500)))
     with django_assert_num_queries(6) as few:
-        importing.preview(letter, source, small, save=False)
+        writing.preview(letter, source, small, save=False)
     with django_assert_num_queries(len(few.captured_queries)):
-        importing.preview(letter, source, large, save=False)
+        writing.preview(letter, source, large, save=False)
 
 
 @pytest.mark.parametrize(
@@ -186,17 +186,17 @@ def test_matching_costs_the_same_queries_whatever_the_number_of_rows(
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(content, message):
-    with pytest.raises(importing.ImportFileError, match=message):
-        importing.read_rows(content, "list.csv")
+    with pytest.raises(reading.ImportFileError, match=message):
+        reading.read_rows(content, "list.csv")
 
 
 def test_curator_may_only_choose_what_is_offered(letter, source, known_signers):
     rows = preview_file(letter, source, "messy.csv").rows
     close = next(row for row in rows if row["status"] == RowStatus.CLOSE)
-    assert importing.set_choice(close, str(known_signers["eff"].pk))
-    assert not importing.set_choice(close, str(known_signers["sofia"].pk))
+    assert matching.set_choice(close, str(known_signers["eff"].pk))
+    assert not matching.set_choice(close, str(known_signers["sofia"].pk))
     invalid = next(row for row in rows if row["status"] == RowStatus.INVALID)
-    assert not importing.set_choice(invalid, NEW)
+    assert not matching.set_choice(invalid, NEW)
     assert close["choice"] == str(known_signers["eff"].pk) and invalid["choice"] == SKIP
 
 
@@ -215,7 +215,7 @@ def test_a_typo_anywhere_in_a_name_is_offered_as_a_close_match(letter, source, t
     for n in range(50):
         factories.OrganisationFactory(name=f"Amnesty Group {n:02d}")
 
-    [row] = importing.preview(letter, source, importing.read_text(typed), save=False).rows
+    [row] = writing.preview(letter, source, reading.read_text(typed), save=False).rows
 
     assert row["status"] == RowStatus.CLOSE
     assert [pk for pk, _ in row["candidates"]][:1] == [amnesty.pk]

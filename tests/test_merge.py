@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from letters.merging import MergeError, merge_organisations, merge_people
+from letters.curation.merging import MergeError, merge_organisations, merge_people
 from letters.models import (
     Endorsement,
     Organisation,
@@ -160,7 +160,7 @@ def test_a_failed_merge_changes_nothing(duplicate, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("letters.merging._move_links", broken)
+    monkeypatch.setattr("letters.curation.merging._move_links", broken)
     with pytest.raises(RuntimeError):
         merge_organisations(kept, [copy])
 

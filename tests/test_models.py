@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from letters.lib.partial_dates import format_partial_date
 from letters.models import (
     Correction,
     CorrectionRequest,
@@ -25,7 +26,6 @@ from letters.models import (
     SignupRequest,
     Source,
 )
-from letters.partial_dates import format_partial_date
 from tests import factories
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from letters.models import Topic
-from letters.openapi import openapi_schema
+from letters.opendata.openapi import openapi_schema
 from tests import factories
 
 SCHEMA_URI = "https://tracker.example/api/v1/openapi.json"

@@ -4,8 +4,8 @@ by any public change once it commits."""
 import pytest
 from django.core.cache import cache
 
-from letters.cache import VERSION_KEY, content_version
 from letters.models import Signature, SignatureStatus
+from letters.page_cache import VERSION_KEY, content_version
 from tests import factories
 
 HX = {"HX-Request": "true"}

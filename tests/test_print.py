@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from letters.models import SignatureStatus
-from letters.printing import full_public_list
+from letters.public.printing import full_public_list
 from tests import factories
 from tests.test_security_headers import assert_strict_policy, inline_code
 

@@ -8,9 +8,9 @@ from django.contrib.admin.sites import site
 from django.core.cache import cache
 from django.urls import reverse
 
-from letters.admin import LetterAdminForm
+from letters.curation.forms import LetterAdminForm
+from letters.curation.publishing import publish, publishing_problems
 from letters.models import Letter, Signature, SignatureStatus, Visibility
-from letters.publishing import publish, publishing_problems
 from tests import factories
 
 STAFF_NOTE = "INTERNAL: check the ITV source again before quoting"

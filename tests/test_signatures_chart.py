@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from letters.charts import MAX_BARS, signatures_over_time
 from letters.models import SignatureStatus
+from letters.public.charts import MAX_BARS, signatures_over_time
 from tests import factories
 
 

@@ -33,7 +33,7 @@ from letters.models import (
     SignatureStatus,
     SignupRequest,
 )
-from letters.signups import hash_token
+from letters.signing.services import hash_token
 from tests import factories
 
 _addresses = itertools.count()
@@ -554,7 +554,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_dodge_the_l
 def test_submissions_that_are_not_yet_public_keep_the_page_cache(
     client, hosted, django_capture_on_commit_callbacks, form
 ):
-    from letters.cache import content_version
+    from letters.page_cache import content_version
 
     url, data = {
         "sign": (sign_url(hosted), factories.sign_form()),

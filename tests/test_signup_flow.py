@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.lib.partial_dates import format_partial_date
 from letters.models import (
     CorrectionRequest,
     Letter,
@@ -26,7 +27,6 @@ from letters.models import (
     SignupAction,
     SignupRequest,
 )
-from letters.partial_dates import format_partial_date
 from tests import factories
 
 CHANGELIST = reverse("admin:letters_signature_changelist")

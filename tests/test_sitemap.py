@@ -56,7 +56,7 @@ def test_robots_txt_keeps_crawlers_off_the_admin_and_forms_and_names_the_sitemap
 
 
 def test_the_sitemap_index_pages_large_sections(client, published_letter, monkeypatch):
-    monkeypatch.setattr("letters.sitemaps.OrganisationSitemap.limit", 2)
+    monkeypatch.setattr("letters.opendata.sitemaps.OrganisationSitemap.limit", 2)
     signers = [factories.SignatureFactory(letter=published_letter).organisation for _ in range(5)]
 
     sitemaps = loc_elements(client, "/sitemap.xml")

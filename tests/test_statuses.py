@@ -2,8 +2,8 @@
 
 from django.utils.html import escape
 
-from letters.curation_views import STATUS_EXPLANATIONS
 from letters.models import SignatureStatus
+from letters.public.statuses import STATUS_EXPLANATIONS
 from tests import factories
 
 

@@ -3,8 +3,8 @@ many it listed on a given day."""
 
 import pytest
 
-from letters import curation_views
 from letters.models import SignatureStatus
+from letters.public import timeline
 from tests import factories
 
 
@@ -44,14 +44,14 @@ def test_timeline_groups_listings_and_withdrawals_by_source_date(client, letter)
     response = client.get(URL)
 
     assert response.status_code == 200
-    days = {day["date"]: day for day in response.context["days"]}
+    days = {day.date: day for day in response.context["days"]}
     assert list(days) == ["2020-02-06", "2020-03", "2020-04-01"]
-    assert days["2020-02-06"]["listed"] == 2
-    assert [s.published_name for s in days["2020-02-06"]["listed_names"]] == [
+    assert days["2020-02-06"].listed == 2
+    assert [s.published_name for s in days["2020-02-06"].listed_names] == [
         "Early Org",
         "Leaver Org",
     ]
-    assert days["2020-04-01"]["withdrew"] == 1
+    assert days["2020-04-01"].withdrew == 1
     assert response.context["undated"] == 1
     content = response.content.decode()
     assert "1 signatory has no known first-listed date" in content
@@ -88,16 +88,16 @@ def test_a_bad_as_of_date_is_a_form_error(client, letter, bad):
 
 
 def test_long_timelines_are_paginated_and_names_capped(client, letter, monkeypatch):
-    monkeypatch.setattr(curation_views, "TIMELINE_DATES_PER_PAGE", 2)
-    monkeypatch.setattr(curation_views, "TIMELINE_NAMES_PER_DATE", 1)
+    monkeypatch.setattr(timeline, "TIMELINE_DATES_PER_PAGE", 2)
+    monkeypatch.setattr(timeline, "TIMELINE_NAMES_PER_DATE", 1)
 
     first = client.get(URL)
     second = client.get(URL, {"page": "2"})
 
-    assert [d["date"] for d in first.context["days"]] == ["2020-02-06", "2020-03"]
-    assert len(first.context["days"][0]["listed_names"]) == 1
+    assert [d.date for d in first.context["days"]] == ["2020-02-06", "2020-03"]
+    assert len(first.context["days"][0].listed_names) == 1
     assert "2 first listed (the first 1 shown)" in first.content.decode()
-    assert [d["date"] for d in second.context["days"]] == ["2020-04-01"]
+    assert [d.date for d in second.context["days"]] == ["2020-04-01"]
     assert client.get(URL, {"page": "999"}).context["page"].number == 2
 
 

@@ -1,6 +1,6 @@
 """Topics: which side each organisation took across a debate's letters."""
 
-from letters.insight import topic_table
+from letters.insight.topics import topic_table
 from letters.models import Side, Topic
 from tests import factories
 

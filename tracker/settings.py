@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # sitemap.xml's templates (letters/sitemaps.py).
+    # sitemap.xml's templates (letters/opendata/sitemaps.py).
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "simple_history",
     "letters",
+    # Demo and benchmark tooling: build_fixtures, load_demo, make_synthetic_letter.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -290,7 +292,7 @@ INDEX_PAGE_SIZE = 50
 
 # The page cache is shared by every server worker (files under CACHE_DIR), so one
 # worker's render serves all of them, and any public change invalidates it everywhere
-# (see letters/cache.py). PAGE_CACHE_SECONDS=0 turns it off; ETags work either way.
+# (see letters/page_cache.py). PAGE_CACHE_SECONDS=0 turns it off; ETags work either way.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import letters.partial_dates
+import letters.lib.partial_dates
 from django.db import migrations, models
 
 
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('outlet', models.CharField(blank=True, help_text="Who published it: 'ITV News', 'gov.uk'.", max_length=200)),
                 ('headline', models.CharField(blank=True, max_length=500)),
                 ('headline_is_rebuilt', models.BooleanField(default=False, help_text='Tick when the headline was rebuilt from the URL rather than read on the page.')),
-                ('date', letters.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
+                ('date', letters.lib.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
                 ('kind', models.CharField(choices=[('news', 'News report'), ('letter', 'The letter itself'), ('press_release', 'Press release'), ('official', 'Official statement'), ('repository', 'Repository'), ('blog', 'Blog or organisation page'), ('other', 'Other')], default='news', max_length=20)),
                 ('is_copy', models.BooleanField(default=False, help_text="A syndicated copy, a republication or a mirror of someone else's page.")),
                 ('authors', models.CharField(blank=True, max_length=300)),
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(help_text='Stable public identifier; set once and never changed with the title.', max_length=120, unique=True)),
                 ('title', models.CharField(max_length=500)),
                 ('title_is_descriptive', models.BooleanField(default=False, help_text='Tick when the title is ours, describing a letter that has no title of its own.')),
-                ('date', letters.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
+                ('date', letters.lib.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
                 ('date_note', models.TextField(blank=True, help_text='Public note on how the date is known.')),
                 ('visibility', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
                 ('accepts_signups', models.BooleanField(default=False, help_text='Hosted on this site and open for sign-ups. Off for letters we only track.')),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('office', models.CharField(blank=True, help_text="Office held at the date: 'Home Secretary'.", max_length=200)),
                 ('jurisdiction', models.CharField(blank=True, help_text="'United Kingdom'.", max_length=100)),
-                ('date', letters.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
+                ('date', letters.lib.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
                 ('date_note', models.TextField(blank=True)),
                 ('quote', models.TextField(blank=True, help_text='Short, exact and attributed.')),
                 ('stance', models.CharField(choices=[('supports', 'Supports'), ('opposes', 'Opposes')], default='supports', max_length=10)),
@@ -167,11 +167,11 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(blank=True, help_text="Capacity, affiliation or office held when signing ('Home Secretary').", max_length=300)),
                 ('position', models.PositiveIntegerField(blank=True, help_text='Place in the published list (1, 2, …). Left empty, the signatory is added at the end.')),
                 ('status', models.CharField(choices=[('reported', 'Reported'), ('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('withdrawn', 'Withdrawn'), ('pending', 'Pending moderation'), ('rejected', 'Rejected')], default='reported', max_length=10)),
-                ('first_listed', letters.partial_dates.PartialDateField(help_text='Date of the earliest source that lists this signatory (not when we entered it). Empty when unknown.')),
+                ('first_listed', letters.lib.partial_dates.PartialDateField(help_text='Date of the earliest source that lists this signatory (not when we entered it). Empty when unknown.')),
                 ('entered_at', models.DateTimeField(default=django.utils.timezone.now, help_text='When we recorded it.')),
                 ('country', models.CharField(blank=True, help_text='As stated or inferred.', max_length=100)),
                 ('country_is_inferred', models.BooleanField(default=False, help_text='Tick when no source states the country and we inferred it.')),
-                ('withdrawn_on', letters.partial_dates.PartialDateField(help_text='When the signatory withdrew (withdrawn only).')),
+                ('withdrawn_on', letters.lib.partial_dates.PartialDateField(help_text='When the signatory withdrew (withdrawn only).')),
                 ('withdrawal_reason', models.TextField(blank=True)),
                 ('note', models.TextField(blank=True, help_text='Public caveat about this listing.')),
                 ('search_text', models.TextField(blank=True, editable=False)),
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('responder', models.CharField(help_text="Who answered: 'Facebook (spokesperson)'.", max_length=300)),
-                ('date', letters.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
+                ('date', letters.lib.partial_dates.PartialDateField(help_text='As precise as the source allows: YYYY-MM-DD, YYYY-MM or YYYY. Leave empty when no source gives a date; never guess a day.')),
                 ('quote', models.TextField(blank=True)),
                 ('summary', models.TextField(blank=True, help_text='In our own words, when not quoted.')),
                 ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='letters.letter')),

@@ -1,6 +1,6 @@
 """Import a published signatory list (CSV, XLSX or a text file of names) into a letter.
 
-The same parsing and matching as the admin's import (letters/importing.py); close
+The same parsing and matching as the admin's import (letters/curation/); close
 matches are never applied here, since nobody is there to check them: those rows are
 skipped and listed, to be decided in the admin or added by hand.
 """
@@ -13,10 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from letters import importing
-from letters.management.commands.make_synthetic_letter import Progress
+from letters.curation import matching, reading, writing
+from letters.curation.rows import SKIP, RowStatus
+from letters.lib.partial_dates import parse_partial_date
+from letters.lib.progress import Progress
 from letters.models import ImportStatus, Letter, SignerKind, Source, SourceKind
-from letters.partial_dates import parse_partial_date
 
 
 class Command(BaseCommand):
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 source = Source(url=options["source"], kind=SourceKind.LETTER, date=first_listed)
                 source._history_user = user
                 source.save()
-            signatory_import = importing.preview(
+            signatory_import = writing.preview(
                 letter,
                 source,
                 raw_rows,
@@ -82,9 +83,9 @@ class Command(BaseCommand):
                 self._print_counts("Preview (nothing written)", rows, "status")
                 transaction.set_rollback(True)
                 return
-            writing = sum(1 for row in rows if row["choice"] != importing.SKIP)
-            progress = Progress("Importing", 2 * writing, verbose and writing > 0)
-            importing.confirm(signatory_import, user=user, progress=progress.advance)
+            written = sum(1 for row in rows if row["choice"] != SKIP)
+            progress = Progress("Importing", 2 * written, verbose and written > 0)
+            writing.confirm(signatory_import, user=user, progress=progress.advance)
         self._print_rows(signatory_import.rows, "outcome", options["verbosity"])
         self._print_counts(f"Import #{signatory_import.pk}", signatory_import.rows, "outcome")
         assert signatory_import.status == ImportStatus.CONFIRMED
@@ -104,21 +105,21 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         try:
             if path.suffix.lower() == ".txt":
-                return importing.read_text(importing.decode(data, encoding))
-            return importing.read_rows(data, path.name, encoding)
-        except importing.ImportFileError as error:
+                return reading.read_text(reading.decode(data, encoding))
+            return reading.read_rows(data, path.name, encoding)
+        except reading.ImportFileError as error:
             raise CommandError(f"{path}: {error}") from error
 
     def _print_rows(self, rows, key, verbosity):
         """Every row at verbosity 2; otherwise the rows a curator should look at."""
-        to_check = {importing.RowStatus.INVALID, importing.RowStatus.CLOSE}
-        to_check.add(importing.RowStatus.DUPLICATE)
+        to_check = {RowStatus.INVALID, RowStatus.CLOSE}
+        to_check.add(RowStatus.DUPLICATE)
         for row in rows:
             if verbosity >= 2 or (verbosity == 1 and row["status"] in to_check):
                 reason = row.get("outcome_reason" if key == "outcome" else "reason") or ""
                 self.stdout.write(f"line {row['line']}: {row['name']!r}: {row.get(key)} {reason}")
 
     def _print_counts(self, title, rows, key):
-        totals = importing.counts(rows, key)
+        totals = matching.counts(rows, key)
         summary = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.items()))
         self.stdout.write(self.style.SUCCESS(f"{title}: {len(rows):,} rows: {summary}."))

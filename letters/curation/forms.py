@@ -1,0 +1,133 @@
+"""The curation admin's own forms: publishing a letter, merging records, withdrawing
+signatures, and uploading a signatory list to import."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from letters.lib.partial_dates import validate_partial_date
+from letters.models import SignatoryImport, SignerKind, Source, Visibility
+
+from . import reading
+from .publishing import publishing_problems
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ENCODINGS = [
+    ("auto", "Detect (UTF-8 with or without BOM, else Windows-1252)"),
+    ("utf-8", "UTF-8"),
+    ("cp1252", "Windows-1252"),
+]
+
+
+class LetterAdminForm(forms.ModelForm):
+    """Refuses to save a letter as published while a listed signature has no source.
+
+    The admin builds the fields from LetterAdmin.fieldsets."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # The gate is the act of publishing (the instance still holds the saved value
+        # here): a letter already public stays editable, signatories added from its form
+        # included, and gets its sources on the signature admin.
+        publishing = self.instance.visibility != Visibility.PUBLISHED
+        if publishing and cleaned.get("visibility") == Visibility.PUBLISHED:
+            for problem in publishing_problems(self.instance):
+                self.add_error("visibility", f"Cannot publish: {problem}")
+        return cleaned
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Keep this record",
+        help_text="The others become its aliases; their pages redirect to it.",
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(r.pk, f"{r} ({r.slug})") for r in records]
+
+
+class WithdrawalForm(forms.Form):
+    withdrawn_on = forms.CharField(
+        label="Withdrawn on",
+        initial=lambda: timezone.localdate().isoformat(),
+        validators=[validate_partial_date],
+        help_text="YYYY-MM-DD, YYYY-MM or YYYY, as precisely as known.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown publicly next to the withdrawn signature.",
+    )
+
+
+class SignatoryUploadForm(forms.Form):
+    source = forms.ModelChoiceField(Source.objects.none(), required=False)  # see __init__
+    source_url = forms.URLField(
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        label="or a new source URL",
+    )
+    file = forms.FileField(
+        required=False, help_text="CSV or XLSX with a header row naming a 'name' column."
+    )
+    text = forms.CharField(
+        required=False,
+        label="or the pasted list",
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text="One signatory per line: 'Name', 'Name (Affiliation)' or 'Name, Country'.",
+    )
+    default_kind = forms.ChoiceField(
+        choices=SignerKind.choices,
+        label="Kind",
+        help_text="For rows that do not say (a 'kind' or 'type' column overrides it).",
+    )
+    first_listed = forms.CharField(
+        required=False,
+        max_length=10,
+        validators=[validate_partial_date],
+        help_text="The date the list was published (YYYY, YYYY-MM or YYYY-MM-DD), for "
+        "rows without their own date. Never today's date unless it was published today.",
+    )
+    encoding = forms.ChoiceField(choices=ENCODINGS, initial="auto")
+
+    def __init__(self, *args, admin_site=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The autocomplete widget needs the admin site, known only per request.
+        widget = AutocompleteSelect(
+            SignatoryImport._meta.get_field("source"), admin_site or admin.site
+        )
+        self.fields["source"] = forms.ModelChoiceField(
+            Source.objects.all(),
+            required=False,
+            widget=widget,
+            help_text="Where the list is published, if we already hold that source…",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("source")) == bool(data.get("source_url")):
+            raise ValidationError("Choose an existing source or give a new source URL (one).")
+        upload, text = data.get("file"), data.get("text", "").strip()
+        if bool(upload) == bool(text):
+            raise ValidationError("Upload a file or paste a list (one of them).")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
+        try:
+            if upload and not upload.name.lower().endswith(".txt"):
+                data["raw_rows"] = reading.read_rows(
+                    upload.read(), upload.name, data.get("encoding", "auto")
+                )
+            elif upload:
+                decoded = reading.decode(upload.read(), data.get("encoding", "auto"))
+                data["raw_rows"] = reading.read_text(decoded)
+            else:
+                data["raw_rows"] = reading.read_text(text)
+        except reading.ImportFileError as error:
+            raise ValidationError(str(error)) from error
+        return data

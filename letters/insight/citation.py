@@ -1,0 +1,118 @@
+"""Ready-made citations of a letter page: plain text and BibTeX.
+
+The authors are the letter's organisers (by their canonical names), or, when none is
+known, its first listed signatories. The access date is passed in, so that whoever
+serves a citation decides which day it is (see `insight_views.letter_citation`).
+"""
+
+import datetime
+import re
+
+from django.utils.text import slugify
+
+from letters.lib.partial_dates import MONTHS, format_partial_date
+from letters.models import Letter
+
+# Characters with a meaning in BibTeX/LaTeX, and how to write them as text.
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_BIBTEX_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _BIBTEX_SPECIAL))
+
+AUTHORS_NAMED = 3
+
+
+def escape_bibtex(text: str) -> str:
+    """Text as BibTeX reads it literally: every special character escaped in one pass."""
+    return _BIBTEX_SPECIAL_RE.sub(lambda match: _BIBTEX_SPECIAL[match.group()], text)
+
+
+def _escape_url(url: str) -> str:
+    # Inside \url{} only these break the argument; the rest is printed as it is.
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D").replace("%", r"\%")
+
+
+def authors(letter: Letter) -> list[str]:
+    """Who a citation names: the organisers, else the first listed signatories."""
+    names = [
+        (organiser.organisation or organiser.person or organiser).name
+        # .all() so that a page which prefetched the organisers asks nothing more.
+        for organiser in letter.organisers.all()
+    ]
+    if not names:
+        # In list order through the (letter, list_rank) index: ordering by position
+        # would sort every signature of a 100,000-signature letter on each page view.
+        names = list(
+            letter.signatures.listed()
+            .order_by("list_rank")
+            .values_list("published_name", flat=True)[: AUTHORS_NAMED + 1]
+        )
+    return list(dict.fromkeys(names))
+
+
+def _author_text(names: list[str]) -> str:
+    if not names:
+        return "Anonymous"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return f"{names[0]} and {names[1]}"
+    return f"{names[0]} et al."
+
+
+def _year(letter: Letter) -> str:
+    return letter.date[:4] if letter.date else "n.d."
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def plain_citation(letter: Letter, url: str, accessed: datetime.date | None) -> str:
+    """'NSPCC et al. (2020) 'Title'. Open letter, 6 February 2020. Open Letter Tracker.
+    <url> (accessed 29 November 2026)'. Without `accessed`, the access date is left out."""
+    date = format_partial_date(letter.date)
+    text = (
+        f"{_author_text(authors(letter))} ({_year(letter)}) '{letter.title}'. "
+        f"Open letter, {date}. Open Letter Tracker. {url}"
+    )
+    return f"{text} (accessed {_day(accessed)})" if accessed else text
+
+
+def bibtex_key(letter: Letter, names: list[str]) -> str:
+    first_author = slugify(names[0]).split("-")[0] if names else "anonymous"
+    first_word = next(
+        (word for word in slugify(letter.title).split("-") if len(word) > 3), "letter"
+    )
+    return f"{first_author or 'anonymous'}{_year(letter).replace('.', '')}{first_word}"
+
+
+def bibtex_citation(letter: Letter, url: str, accessed: datetime.date | None) -> str:
+    """A @misc entry; organisations are braced so BibTeX does not split them into names."""
+    names = authors(letter)
+    shown = names[:AUTHORS_NAMED]
+    author = " and ".join(f"{{{escape_bibtex(name)}}}" for name in shown) or "{Anonymous}"
+    if len(names) > AUTHORS_NAMED:
+        author += " and others"
+    fields = [
+        ("title", f"{{{escape_bibtex(letter.title)}}}"),
+        ("author", author),
+        ("year", escape_bibtex(_year(letter))),
+        ("howpublished", f"\\url{{{_escape_url(url)}}}"),
+        ("note", f"Open letter, {escape_bibtex(format_partial_date(letter.date))}"),
+        ("organization", "Open Letter Tracker"),
+    ]
+    if accessed:
+        fields.append(("urldate", accessed.isoformat()))
+        fields[4] = ("note", f"{fields[4][1]}. Accessed {_day(accessed)}")
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{bibtex_key(letter, names)},\n{body}\n}}\n"

@@ -1,0 +1,314 @@
+"""Downloads of a letter's public signatory list, as CSV and as JSON.
+
+Both are streamed: the rows are read CHUNK_SIZE at a time through the letter's
+`list_rank` index (keyset pagination, so chunk N costs what chunk 1 does) and written
+out as they come, so a letter of 100,000 signatures needs no more memory than one of
+1,000. Each chunk's sources are fetched in one more query, never one per row.
+
+The CSV stays a plain table that any CSV tool reads: one header row, then one row per
+signature. What describes it (the letter, its sources, the licence) is in the JSON
+download and in the CSV response's `Link` header.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
+
+from letters.lib.spreadsheets import neutralise
+from letters.models import Letter, Signature, SignerKind, Visibility
+from letters.page_cache import etag_for
+
+from .params import BadDate, parse_day
+from .records import letter_metadata, letter_sources, licence
+
+CHUNK_SIZE = 1000
+
+CSV_COLUMNS = [
+    "position",
+    "published_name",
+    "canonical_name",
+    "kind",
+    "role",
+    "country",
+    "country_is_inferred",
+    "status",
+    "first_listed",
+    "withdrawn_on",
+    "source_urls",
+    "canonical_url",
+]
+
+
+def csv_row(record: dict) -> list:
+    """A signature record as CSV cells, in CSV_COLUMNS order."""
+    record = {
+        **record,
+        "country_is_inferred": "true" if record["country_is_inferred"] else "false",
+        # URLs never contain a raw space, so a space separates them unambiguously.
+        "source_urls": " ".join(record["source_urls"]),
+    }
+    return [
+        neutralise(value) if isinstance(value, str) else ("" if value is None else value)
+        for value in (record[column] for column in CSV_COLUMNS)
+    ]
+
+
+def public_signatures(letter: Letter, as_of: str | None):
+    """The signatures a download lists: the public ones, or those listed on `as_of`."""
+    signatures = Signature.objects.public_on(letter)
+    if as_of:
+        signatures = signatures.listed_as_of(as_of)
+    return signatures
+
+
+# A download reads plain values, not model instances: building a Signature, its signer
+# and its Source objects per row was most of the time a 100,000-row download took.
+RECORD_FIELDS = (
+    "pk",
+    "list_rank",
+    "published_name",
+    "organisation_id",
+    "organisation__name",
+    "organisation__slug",
+    "person__name",
+    "person__slug",
+    "role",
+    "country",
+    "country_is_inferred",
+    "status",
+    "first_listed",
+    "withdrawn_on",
+    "note",
+)
+
+_SLUG_PLACEHOLDER = "SLUG"
+
+
+def signer_url_parts(view_name: str, base_url: str) -> tuple[str, str]:
+    """A signer page's absolute URL split around its slug, from one `reverse()` per
+    download rather than one per row.
+
+    Slugs are letters, digits, '-' and '_' (the URL's slug converter accepts nothing
+    else), which `reverse()` never escapes: prefix + slug + suffix is what it would give.
+    """
+    path = reverse(view_name, args=[_SLUG_PLACEHOLDER])
+    prefix, suffix = path.rsplit(_SLUG_PLACEHOLDER, 1)
+    return base_url + prefix, suffix
+
+
+def sources_by_signature(signature_ids: list[int]) -> dict[int, list[str]]:
+    """The source URLs of each signature, sorted, from one query on the M2M table."""
+    links = (
+        Signature.sources.through.objects.filter(signature_id__in=signature_ids)
+        .order_by("signature_id", "source__url")
+        .values_list("signature_id", "source__url")
+    )
+    urls: dict[int, list[str]] = {}
+    for signature_id, url in links:
+        urls.setdefault(signature_id, []).append(url)
+    return urls
+
+
+def download_records(signatures, base_url: str) -> Iterator[list[dict]]:
+    """`signatures` in list order as `signature_record` dicts, CHUNK_SIZE at a time: two
+    queries per chunk (the rows with their signers, then their sources), whatever the
+    letter's size.
+
+    Chunks are read along the `list_rank` index (keyset, so chunk N costs what chunk 1
+    does) as separate queries: a list renumbered while a download runs can repeat or
+    skip a row in that download, as paging through the HTML list could.
+    """
+    organisation_url = signer_url_parts("organisation_detail", base_url)
+    person_url = signer_url_parts("person_detail", base_url)
+    rows = signatures.order_by("list_rank").values_list(*RECORD_FIELDS)
+    after = 0
+    while True:
+        chunk = list(rows.filter(list_rank__gt=after)[:CHUNK_SIZE])
+        if not chunk:
+            return
+        sources = sources_by_signature([row[0] for row in chunk])
+        records = []
+        for (
+            pk,
+            list_rank,
+            published_name,
+            organisation_id,
+            organisation_name,
+            organisation_slug,
+            person_name,
+            person_slug,
+            role,
+            country,
+            country_is_inferred,
+            status,
+            first_listed,
+            withdrawn_on,
+            note,
+        ) in chunk:
+            if organisation_id:
+                kind, name, slug, (prefix, suffix) = (
+                    SignerKind.ORGANISATION.value,
+                    organisation_name,
+                    organisation_slug,
+                    organisation_url,
+                )
+            else:
+                kind, name, slug, (prefix, suffix) = (
+                    SignerKind.INDIVIDUAL.value,
+                    person_name,
+                    person_slug,
+                    person_url,
+                )
+            records.append(
+                {
+                    "id": pk,
+                    "position": list_rank,
+                    "published_name": published_name,
+                    "canonical_name": name,
+                    "canonical_slug": slug,
+                    "canonical_url": prefix + slug + suffix,
+                    "kind": kind,
+                    "role": role,
+                    "country": country,
+                    "country_is_inferred": country_is_inferred,
+                    "status": status,
+                    "first_listed": first_listed or None,
+                    "withdrawn_on": withdrawn_on or None,
+                    "note": note,
+                    "source_urls": sources.get(pk, []),
+                }
+            )
+        yield records
+        if len(chunk) < CHUNK_SIZE:
+            return
+        after = chunk[-1][1]
+
+
+def _downloadable_letter(request: HttpRequest, slug: str) -> Letter:
+    """A published letter; staff may also download drafts to check them."""
+    letters = Letter.objects.all() if request.user.is_staff else Letter.objects.published()
+    return get_object_or_404(letters, slug=slug)
+
+
+def _filename(letter: Letter, as_of: str | None, extension: str) -> str:
+    dated = f"-as-of-{as_of}" if as_of else ""
+    return f"{letter.slug}-signatories{dated}.{extension}"
+
+
+def _download(
+    request: HttpRequest,
+    letter: Letter,
+    content,
+    content_type: str,
+    filename: str,
+    links: tuple[str, ...] = (),
+):
+    """A streamed download, revalidated with an ETag from the public content version.
+
+    A draft (only staff get one) is never stored by a shared cache.
+    """
+    etag = etag_for(request)
+    published = letter.visibility == Visibility.PUBLISHED
+    if published:
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+    response = StreamingHttpResponse(content(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    methodology = request.build_absolute_uri(reverse("methodology"))
+    response["Link"] = ", ".join(
+        [f'<{settings.DATA_LICENCE_URL}>; rel="license"', f'<{methodology}>; rel="describedby"']
+        + list(links)
+    )
+    if published:
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _as_of(request: HttpRequest) -> str | None:
+    raw = request.GET.get("as_of", "")
+    return parse_day("as_of", raw) if raw else None
+
+
+@require_safe
+def letter_signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = _downloadable_letter(request, slug)
+    try:
+        as_of = _as_of(request)
+    except BadDate as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    base_url = request.build_absolute_uri("/")[:-1]
+    signatures = public_signatures(letter, as_of)
+
+    def content() -> Iterator[str]:
+        # One writer per chunk, over a buffer the chunk is then taken from whole.
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(CSV_COLUMNS)
+        yield buffer.getvalue()
+        for records in download_records(signatures, base_url):
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(csv_row(record) for record in records)
+            yield buffer.getvalue()
+
+    json_url = reverse("letter_signatories_json", args=[letter.slug])
+    if as_of:
+        json_url += f"?as_of={as_of}"
+    companion = (
+        f'<{request.build_absolute_uri(json_url)}>; rel="describedby"; type="application/json"'
+    )
+    return _download(
+        request,
+        letter,
+        content,
+        "text/csv; charset=utf-8",
+        _filename(letter, as_of, "csv"),
+        links=(companion,),
+    )
+
+
+@require_safe
+def letter_signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = _downloadable_letter(request, slug)
+    try:
+        as_of = _as_of(request)
+    except BadDate as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    base_url = request.build_absolute_uri("/")[:-1]
+    signatures = public_signatures(letter, as_of)
+    head = {
+        "licence": licence(),
+        "methodology": base_url + reverse("methodology"),
+        "letter": letter_metadata(letter, base_url),
+        "sources": letter_sources(letter),
+        "as_of": as_of,
+    }
+
+    def content() -> Iterator[str]:
+        # The object is written by hand around the array so that it can be streamed: the
+        # head as one JSON object minus its closing brace, then the rows, then "]}".
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "signatures": ['
+        separator = ""
+        for records in download_records(signatures, base_url):
+            rows = (json.dumps(record, ensure_ascii=False) for record in records)
+            yield separator + ",\n".join(rows)
+            separator = ",\n"
+        yield "]}\n"
+
+    return _download(
+        request,
+        letter,
+        content,
+        "application/json; charset=utf-8",
+        _filename(letter, as_of, "json"),
+    )

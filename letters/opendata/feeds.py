@@ -1,0 +1,90 @@
+"""Atom feeds: the letters we track, and the newest public signatories of one letter."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from letters.lib.partial_dates import parse_partial_date
+from letters.models import Letter, Signature
+
+FEED_ITEMS = 50
+
+
+def _start_of(partial_date: str | None) -> datetime.datetime | None:
+    """A partial date as the first moment it can mean (a feed needs a full timestamp)."""
+    if not partial_date:
+        return None
+    year, month, day = parse_partial_date(partial_date)
+    return datetime.datetime(year, month or 1, day or 1, tzinfo=datetime.UTC)
+
+
+class LatestLettersFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Open Letter Tracker: letters"
+    subtitle = "Open letters, newest first, with who signed them and the sources for each fact."
+
+    def link(self):
+        return reverse("home")
+
+    def items(self):
+        return Letter.objects.published().order_by("-date", "-pk")[:FEED_ITEMS]
+
+    def item_title(self, letter: Letter) -> str:
+        return letter.title
+
+    def item_description(self, letter: Letter) -> str:
+        listed = f"{letter.listed_count} listed signatories."
+        return f"{letter.display_date}. {letter.summary} {listed}".strip()
+
+    def item_pubdate(self, letter: Letter):
+        return _start_of(letter.date)
+
+
+class LetterSignatoriesFeed(Feed):
+    """The latest public signatures of a letter, by entry order (newest first)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str) -> Letter:
+        return get_object_or_404(Letter.objects.published(), slug=slug)
+
+    def title(self, letter: Letter) -> str:
+        return f"New signatories: {letter.title}"
+
+    def subtitle(self, letter: Letter) -> str:
+        return f"The latest {FEED_ITEMS} public signatures added to this letter's list."
+
+    def link(self, letter: Letter) -> str:
+        return letter.get_absolute_url()
+
+    def items(self, letter: Letter):
+        return (
+            Signature.objects.public()
+            .filter(letter=letter)
+            .select_related("letter", "organisation", "person")
+            .order_by("-entered_at", "-pk")[:FEED_ITEMS]
+        )
+
+    def item_title(self, signature: Signature) -> str:
+        return signature.published_name
+
+    def item_description(self, signature: Signature) -> str:
+        parts = [signature.role, signature.country]
+        if not signature.is_listed:
+            parts.append(signature.get_status_display())
+        return " · ".join(part for part in parts if part) or "Signed."
+
+    def item_link(self, signature: Signature) -> str:
+        return signature.signer.get_absolute_url()
+
+    def item_guid(self, signature: Signature) -> str:
+        # Entries link to the signer's page, shared by all their signatures, so each
+        # entry needs an id of its own; Atom ids must be absolute URIs.
+        return f"urn:open-letter-tracker:signature:{signature.pk}"
+
+    def item_pubdate(self, signature: Signature):
+        return signature.entered_at

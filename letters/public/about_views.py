@@ -1,0 +1,60 @@
+"""Public pages about how the tracker works: its methodology, what each status means,
+the privacy notice, and each letter's log of corrections."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from letters.models import LISTED_STATUSES, PUBLIC_STATUSES, Letter, SignatureStatus
+from letters.page_cache import cached_public_page
+
+from .statuses import STATUS_EXPLANATIONS
+
+
+@require_GET
+@cached_public_page
+def methodology(request: HttpRequest) -> HttpResponse:
+    context = {
+        "licence_name": settings.DATA_LICENCE_NAME,
+        "licence_url": settings.DATA_LICENCE_URL,
+        "statuses": [
+            {
+                "label": status.label,
+                "public": status in PUBLIC_STATUSES,
+                "listed": status in LISTED_STATUSES,
+            }
+            for status in SignatureStatus
+        ],
+    }
+    return render(request, "letters/public/methodology.html", context)
+
+
+@require_GET
+@cached_public_page
+def signature_statuses(request: HttpRequest) -> HttpResponse:
+    statuses = [
+        {
+            "value": status.value,
+            "label": status.label,
+            "explanation": STATUS_EXPLANATIONS[status],
+            "public": status in PUBLIC_STATUSES,
+        }
+        for status in SignatureStatus
+    ]
+    return render(request, "letters/public/statuses.html", {"statuses": statuses})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {"retention_days": settings.SIGNUP_RETENTION_DAYS}
+    return render(request, "letters/public/privacy.html", context)
+
+
+@require_GET
+@cached_public_page
+def correction_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was corrected on a letter, when and why: no personal data."""
+    letter = get_object_or_404(Letter.objects.published(), slug=slug)
+    context = {"letter": letter, "corrections": letter.corrections.all()}
+    return render(request, "letters/public/correction_log.html", context)

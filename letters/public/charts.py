@@ -1,0 +1,127 @@
+"""Signatures over time: a letter's listed signatories by the date a source first listed them.
+
+Only `first_listed` counts, never `entered_at` (when we recorded a name says nothing about
+when it signed). Dates are partial ("2020", "2020-02", "2020-02-06") and are never
+stretched into a day: each distinct date is one bar, in calendar order, and the bars are
+evenly spaced rather than placed on a time scale a partial date cannot be placed on.
+The template draws the SVG from the geometry computed here.
+"""
+
+from dataclasses import dataclass
+
+from letters.lib.partial_dates import MONTHS, format_partial_date, parse_partial_date
+from letters.models import Letter
+
+# The SVG's viewBox; the stylesheet stretches it to the width available.
+WIDTH = 600
+HEIGHT = 120
+# More distinct dates than this are grouped by month, then by year, so bars stay visible.
+MAX_BARS = 100
+# The widest a bar gets, in viewBox units, when there are only a few.
+MAX_BAR_WIDTH = 48
+# Up to this many bars each get a date label; more get the first and last only.
+LABELLED_BARS = 6
+
+
+@dataclass(frozen=True)
+class Bar:
+    date: str
+    label: str
+    short_label: str
+    added: int
+    total: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    undated: int
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def first(self) -> Bar:
+        return self.bars[0]
+
+    @property
+    def last(self) -> Bar:
+        return self.bars[-1]
+
+    @property
+    def total(self) -> int:
+        return self.last.total
+
+    @property
+    def labels_every_bar(self) -> bool:
+        return len(self.bars) <= LABELLED_BARS
+
+
+def signatures_over_time(letter: Letter) -> Chart | None:
+    """The chart of `letter`, or None when fewer than two distinct dates are known.
+
+    Reads the per-date counts kept on the letter (`Letter.listing_timeline`), so it
+    costs no query whatever the number of signatures.
+    """
+    counts = {
+        date: count for date, count in letter.listing_timeline.items() if _is_partial_date(date)
+    }
+    if len(counts) < 2:
+        return None
+    for precision in (10, 7, 4):  # as recorded, then by month, then by year
+        grouped = _group(counts, precision)
+        if len(grouped) <= MAX_BARS:
+            break
+    undated = max(letter.listed_count - sum(counts.values()), 0)
+    return Chart(bars=_bars(grouped), undated=undated)
+
+
+def _is_partial_date(date: str) -> bool:
+    try:
+        parse_partial_date(date)
+    except ValueError:
+        return False
+    return True
+
+
+def _group(counts: dict[str, int], precision: int) -> dict[str, int]:
+    """ISO prefixes cut to `precision` characters, in calendar order (as strings sort)."""
+    grouped: dict[str, int] = {}
+    for date, count in counts.items():
+        key = date[:precision]
+        grouped[key] = grouped.get(key, 0) + count
+    return dict(sorted(grouped.items()))
+
+
+def _bars(counts: dict[str, int]) -> list[Bar]:
+    slot = WIDTH / len(counts)
+    width = min(slot * 0.75, MAX_BAR_WIDTH)
+    highest = sum(counts.values())
+    bars, total = [], 0
+    for index, (date, added) in enumerate(counts.items()):
+        total += added
+        height = max(HEIGHT * total / highest, 1)
+        bars.append(
+            Bar(
+                date=date,
+                label=format_partial_date(date),
+                short_label=_short_label(date),
+                added=added,
+                total=total,
+                x=round(index * slot + (slot - width) / 2, 2),
+                y=round(HEIGHT - height, 2),
+                width=round(width, 2),
+                height=round(height, 2),
+            )
+        )
+    return bars
+
+
+def _short_label(date: str) -> str:
+    """'6 Feb 2020', 'Feb 2020' or '2020': fits under a bar."""
+    year, month, day = parse_partial_date(date)
+    parts = [str(day) if day else "", MONTHS[month - 1][:3] if month else "", str(year)]
+    return " ".join(part for part in parts if part)

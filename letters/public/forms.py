@@ -1,0 +1,21 @@
+"""Forms on public pages (GET forms: they change nothing)."""
+
+import datetime
+
+from django import forms
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="Listed as of",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A date, as YYYY-MM-DD.",
+        error_messages={"invalid": "Enter a real date as YYYY-MM-DD, e.g. 2020-02-07."},
+    )
+
+    def clean_as_of(self) -> datetime.date:
+        day = self.cleaned_data["as_of"]
+        if not datetime.date(1900, 1, 1) <= day <= datetime.date(9999, 12, 31):
+            raise forms.ValidationError("Enter a date after 1900.")
+        return day

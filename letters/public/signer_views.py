@@ -1,0 +1,143 @@
+"""Public pages about signers: the organisation and people indexes, a page for each, and
+"has X signed anything?". A merged record's old URL answers 301 to the record kept."""
+
+from django.conf import settings
+from django.db.models import Count, Manager, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from letters.insight.cosigners import co_signers
+from letters.models import (
+    Endorsement,
+    Organisation,
+    OrganisationRedirect,
+    Organiser,
+    Person,
+    PersonRedirect,
+    Quote,
+    Signature,
+    public_signature,
+)
+from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
+
+from .pagination import paginate
+from .params import text_param
+
+
+def _public_signatures_with_letters() -> QuerySet[Signature]:
+    return Signature.objects.public().select_related("letter").order_by("-letter__date", "pk")
+
+
+def _public_endorsements() -> Prefetch:
+    return Prefetch(
+        "endorsements", queryset=Endorsement.objects.public().select_related("letter", "source")
+    )
+
+
+@require_GET
+@cached_public_page
+@vary_on_headers(*HTMX_VARY)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    query = text_param(request, "q")
+    organisations = (
+        Organisation.objects.public()
+        .matching(query)
+        .annotate(letters_signed=Count("signatures", filter=public_signature("signatures__")))
+        .order_by("name")
+    )
+    context = {"page": paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
+    template = "letters/public/organisation_list.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+def _merged_record_redirect(redirects: Manager, field: str, slug: str) -> HttpResponse:
+    """301 to the record a merged one became; asked only once a slug is not found, so
+    the normal path costs no extra query."""
+    redirect = redirects.select_related(field).filter(old_slug=slug).first()
+    if redirect is None:
+        raise Http404("No such record.")
+    return HttpResponsePermanentRedirect(getattr(redirect, field).get_absolute_url())
+
+
+@require_GET
+@cached_public_page
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = (
+        Organisation.objects.public()
+        .prefetch_related(
+            "aliases",
+            Prefetch("signatures", queryset=_public_signatures_with_letters()),
+            _public_endorsements(),
+            Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if organisation is None:
+        return _merged_record_redirect(OrganisationRedirect.objects, "organisation", slug)
+    context = {"organisation": organisation, "co_signers": co_signers(organisation)}
+    return render(request, "letters/public/organisation_detail.html", context)
+
+
+@require_GET
+@cached_public_page
+@vary_on_headers(*HTMX_VARY)
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = text_param(request, "q")
+    people = Person.objects.public().matching(query).order_by("name")
+    context = {"page": paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
+    template = "letters/public/person_list.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@cached_public_page
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = (
+        Person.objects.public()
+        .prefetch_related(
+            "aliases",
+            Prefetch("signatures", queryset=_public_signatures_with_letters()),
+            _public_endorsements(),
+            Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if person is None:
+        return _merged_record_redirect(PersonRedirect.objects, "person", slug)
+    return render(request, "letters/public/person_detail.html", {"person": person})
+
+
+@require_GET
+@cached_public_page
+@vary_on_headers(*HTMX_VARY)
+def search(request: HttpRequest) -> HttpResponse:
+    """Has X signed anything? Organisations and people by name or alias, with their letters."""
+    query = text_param(request, "q")
+    limit = settings.INDEX_PAGE_SIZE
+    organisations: list[Organisation] = []
+    people: list[Person] = []
+    if query:
+        signed = Prefetch("signatures", queryset=_public_signatures_with_letters())
+        organisations = list(
+            Organisation.objects.public().matching(query).prefetch_related(signed)[: limit + 1]
+        )
+        people = list(Person.objects.public().matching(query).prefetch_related(signed)[: limit + 1])
+    context = {
+        "query": query,
+        "organisations": organisations[:limit],
+        "people": people[:limit],
+        "more_organisations": len(organisations) > limit,
+        "more_people": len(people) > limit,
+    }
+    template = "letters/public/search.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)

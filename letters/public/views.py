@@ -1,0 +1,185 @@
+"""Public letter pages: the index, a letter with its list, its printable list and its
+timeline. Each works without JavaScript; htmx requests get the list fragment only."""
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
+from django.utils.cache import add_never_cache_headers
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from letters.insight.citation import bibtex_citation, plain_citation
+from letters.models import Endorsement, Letter, Side, Signature, SignerKind, Visibility
+from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
+
+from .charts import signatures_over_time
+from .forms import AsOfForm
+from .pagination import page_number, paginate, paginate_matches, paginate_ranked
+from .params import text_param
+from .printing import full_public_list
+from .timeline import TIMELINE_NAMES_PER_DATE
+from .timeline import letter_timeline as build_timeline
+
+
+@require_GET
+@cached_public_page
+@vary_on_headers(*HTMX_VARY)
+def home(request: HttpRequest) -> HttpResponse:
+    query = text_param(request, "q")
+    side = request.GET.get("stance", "")
+    letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
+    if query:
+        letters = letters.matching(query)
+    if side in Side.values:
+        letters = letters.filter(side=side)
+    else:
+        side = ""
+    context = {
+        "page": paginate(request, letters, settings.INDEX_PAGE_SIZE),
+        "query": query,
+        "side": side,
+        "sides": Side.choices,
+    }
+    template = "letters/public/home.html"
+    if wants_fragment(request):
+        template += "#letter-list"
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers(*HTMX_VARY)
+def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public letter page; staff also preview drafts on it.
+
+    The preview is looked for only once the public page is not found, so the public path
+    stays as cached and as cheap as before, and the preview never enters the page cache,
+    never gets an ETag and is never indexed.
+    """
+    try:
+        return _public_letter_page(request, slug)
+    except Http404:
+        if not (request.user.is_authenticated and request.user.is_staff):
+            raise
+    drafts = Letter.objects.filter(visibility=Visibility.DRAFT)
+    response = _letter_page(request, slug, drafts, preview=True)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@cached_public_page
+def _public_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _letter_page(request, slug, Letter.objects.published())
+
+
+def _letter_page(
+    request: HttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
+) -> HttpResponse:
+    fragment = wants_fragment(request)
+    if not fragment:
+        letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
+            "reported_counts__source",
+            "addressees__organisation",
+            "organisers__source",
+            "organisers__organisation",
+            "organisers__person",
+            "documents",
+            "coverage",
+            "quotes__source",
+            "responses__source",
+            Prefetch(
+                "endorsements",
+                queryset=Endorsement.objects.select_related("person", "organisation", "source"),
+            ),
+            Prefetch("answered_by", queryset=Letter.objects.published()),
+        )
+    letter = get_object_or_404(letters, slug=slug)
+
+    query = text_param(request, "q")
+    kind = request.GET.get("kind", "")
+    country = text_param(request, "country")
+    filtered = bool(query or kind or country)
+    matches = Signature.objects.public_on(letter)
+    matches = matches.on_letter_matching(letter, query).of_kind(kind)
+    if country:
+        matches = matches.filter(country=country)
+    rows = Signature.objects.select_related("organisation", "person").prefetch_related("sources")
+    per_page = settings.LETTER_SIGNATORIES_PER_PAGE
+    if filtered:
+        page = paginate_matches(request, matches, rows, per_page)
+    else:
+        page = paginate_ranked(request, rows.filter(letter=letter), per_page, letter.public_count)
+
+    context = {
+        "letter": letter,
+        "page": page,
+        "query": query,
+        "kind": kind if kind in SignerKind.values else "",
+        "kinds": SignerKind.choices,
+        "country": country,
+        "countries": letter.signatory_countries,
+        "filtered": filtered,
+        "preview": preview,
+    }
+    template = "letters/public/letter_detail.html"
+    if fragment:
+        template += "#signatory-list"
+    else:
+        url = request.build_absolute_uri(letter.get_absolute_url())
+        context["chart"] = signatures_over_time(letter)
+        context["share_description"] = _share_description(letter)
+        # No access date: the page may be served from the page cache for days. The
+        # cite.txt and cite.bib downloads are never cached and carry today's date.
+        context["citation"] = {
+            "text": plain_citation(letter, url, accessed=None),
+            "bibtex": bibtex_citation(letter, url, accessed=None),
+        }
+    return render(request, template, context)
+
+
+def _share_description(letter: Letter) -> str:
+    """What a link to the letter says when shared: its summary, then its counts."""
+    listed = letter.listed_count
+    counts = f"{listed:,} signator{pluralize(listed, 'y,ies')} listed here"
+    if reported := letter.reported_summary():
+        counts += f", {reported}"
+    return " ".join(part for part in (Truncator(letter.summary).chars(200), f"{counts}.") if part)
+
+
+@require_GET
+@cached_public_page
+def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole public signatory list on one page, to print: no pagination, no forms."""
+    letter = get_object_or_404(
+        Letter.objects.published().prefetch_related("reported_counts", "addressees"),
+        slug=slug,
+    )
+    context = {"letter": letter, "signatures": full_public_list(letter)}
+    return render(request, "letters/public/letter_print.html", context)
+
+
+@require_GET
+@cached_public_page
+def letter_timeline(request: HttpRequest, slug: str) -> HttpResponse:
+    """When each signatory was first listed or withdrew, and "how many on day X?"."""
+    letter = get_object_or_404(Letter.objects.published(), slug=slug)
+    timeline = build_timeline(letter, page_number(request.GET.get("page")))
+    form = AsOfForm(request.GET if "as_of" in request.GET else None)
+    as_of = None
+    if form.is_valid():
+        day = form.cleaned_data["as_of"]
+        listed = Signature.objects.filter(letter=letter).listed_as_of(day.isoformat()).count()
+        as_of = {"day": day, "listed": listed}
+    context = {
+        "letter": letter,
+        "page": timeline.page,
+        "days": timeline.days,
+        "undated": timeline.undated,
+        "form": form,
+        "as_of": as_of,
+        "names_per_date": TIMELINE_NAMES_PER_DATE,
+    }
+    return render(request, "letters/public/timeline.html", context)

@@ -1,0 +1,228 @@
+"""A letter's signature list and everything derived from it, kept in one place.
+
+What is derived, and why it is stored rather than computed per page view:
+
+- `Signature.search_text`: the published name, the signer's canonical name and every
+  alias, normalised, so that search is one substring match (served by the trigram index
+  of letters/search_index.py). `Organisation.search_text` and `Person.search_text` hold
+  the signer's own names the same way; `Letter.search_text` the normalised title.
+- `Signature.list_rank`: each public signature's place in its letter's public list
+  (1, 2, …), so that page N of 100,000 is an index range rather than a large OFFSET.
+- The letter's `listed_count`, `public_count`, `signatory_countries` and
+  `listing_timeline`, so that a page reads a few columns instead of counting rows.
+
+Every path that writes signatures keeps them right by calling this module: the signals
+(saves and deletes, fixture loads included), `SignatureQuerySet.update()` and
+`bulk_create()`, the import, merges, the fixture builder and the synthetic letters.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connections
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from . import models
+from .lib.text import normalise
+
+# Changing any of these can move a signature in, out of, or within a letter's public list.
+LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
+# Changing any of these changes the letter's summaries (its countries, its chart).
+SUMMARY_FIELDS = {"country", "first_listed"}
+# Changing any of these changes the names a signature is found by.
+SEARCHED_FIELDS = {"published_name", "organisation", "organisation_id", "person", "person_id"}
+# A signature's place in its letter's list, and what the letter's summaries count of it,
+# as remembered when it is loaded (`Signature.remember_list_place`).
+LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name", "country", "first_listed")
+
+
+# ---------------------------------------------------------------------------
+# Search text
+# ---------------------------------------------------------------------------
+
+
+def search_text(names: Iterable[str | None]) -> str:
+    """The searchable form of a list of names: each normalised, once, in order."""
+    return " | ".join(dict.fromkeys(normalise(name) for name in names if name))
+
+
+def signer_names(signer: "models.Organisation | models.Person") -> list[str]:
+    """A signer's canonical name, then its aliases (one query for a saved signer)."""
+    names = [signer.name]
+    if signer.pk:
+        names.extend(signer.aliases.values_list("name", flat=True))
+    return names
+
+
+def signature_search_text(signature: "models.Signature") -> str:
+    """The published name, the canonical name and every alias of the signer."""
+    signer = signature.signer
+    return search_text([signature.published_name, *(signer_names(signer) if signer else [])])
+
+
+def refresh_signer_search_text(signer: "models.Organisation | models.Person") -> None:
+    """Recompute the searchable names of a signer and of every signature it made."""
+    names = signer_names(signer)
+    type(signer).objects.filter(pk=signer.pk).update(search_text=search_text(names))
+    for pk, published_name in signer.signatures.values_list("pk", "published_name"):
+        models.Signature.objects.filter(pk=pk).update(
+            search_text=search_text([published_name, *names])
+        )
+
+
+def refresh_signature_search_text(signature_ids: Iterable[int]) -> None:
+    """Recompute the search text of these signatures (after a bulk rename or re-link)."""
+    changed = models.Signature.objects.filter(pk__in=list(signature_ids))
+    for signature in changed.select_related("organisation", "person"):
+        models.Signature.objects.filter(pk=signature.pk).update(
+            search_text=signature_search_text(signature)
+        )
+
+
+# ---------------------------------------------------------------------------
+# Places in the list
+# ---------------------------------------------------------------------------
+
+
+def next_position(letter_id: int) -> int:
+    """The published-list position after the letter's last one."""
+    last = models.Signature.objects.filter(letter_id=letter_id).aggregate(last=Max("position"))
+    return (last["last"] or 0) + 1
+
+
+def fill_positions(signatures: list["models.Signature"]) -> None:
+    """Give signatures without a position the next ones of their letter, in order."""
+    for letter_id in {s.letter_id for s in signatures if s.position is None}:
+        position = next_position(letter_id)
+        for signature in signatures:
+            if signature.letter_id == letter_id and signature.position is None:
+                signature.position = position
+                position += 1
+
+
+def recount(letters: "QuerySet[models.Letter]") -> None:
+    """Recount these letters' listed and public signatures, and summarise them.
+
+    The summaries (the countries in the country filter, the listed signatures per
+    first-listed date for the chart) are kept on the letter so that a page view reads
+    them instead of scanning every signature.
+    """
+    signatures = models.Signature.objects
+
+    def count(statuses: tuple[str, ...]) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                signatures.filter(letter=OuterRef("pk"), status__in=statuses)
+                .order_by()
+                .values("letter")
+                .annotate(total=Count("pk"))
+                .values("total")
+            ),
+            0,
+        )
+
+    letters.update(
+        listed_count=count(models.LISTED_STATUSES), public_count=count(models.PUBLIC_STATUSES)
+    )
+    for letter_id in letters.values_list("pk", flat=True):
+        on_letter = signatures.filter(letter_id=letter_id).order_by()
+        countries = (
+            on_letter.filter(status__in=models.PUBLIC_STATUSES)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        per_date = (
+            on_letter.filter(status__in=models.LISTED_STATUSES, first_listed__isnull=False)
+            .values_list("first_listed")
+            .annotate(total=Count("pk"))
+        )
+        models.Letter.objects.filter(pk=letter_id).update(
+            signatory_countries=sorted(countries),
+            listing_timeline=dict(sorted(per_date)),
+        )
+
+
+def renumber(letters: "QuerySet[models.Letter]") -> None:
+    """Give each public signature its place in its letter's public list (1, 2, …).
+
+    Pages of the list are then ranges of `list_rank`, found through an index whatever
+    the page number, instead of a scan past a large OFFSET. Only rows whose place
+    changed are written.
+    """
+    public = models.PUBLIC_STATUSES
+    placeholders = ", ".join(["%s"] * len(public))
+    connection = connections[letters.db]
+    table = connection.ops.quote_name(models.Signature._meta.db_table)
+    with connection.cursor() as cursor:
+        for letter_id in letters.values_list("pk", flat=True):
+            cursor.execute(
+                f"UPDATE {table} SET list_rank = NULL WHERE letter_id = %s "
+                f"AND list_rank IS NOT NULL AND status NOT IN ({placeholders})",
+                [letter_id, *public],
+            )
+            cursor.execute(
+                f"UPDATE {table} SET list_rank = ranked.place FROM ("
+                "  SELECT id, ROW_NUMBER() OVER (ORDER BY position, published_name, id)"
+                f"  AS place FROM {table} WHERE letter_id = %s AND status IN ({placeholders})"
+                f") AS ranked WHERE {table}.id = ranked.id "
+                f"AND ({table}.list_rank IS NULL OR {table}.list_rank <> ranked.place)",
+                [letter_id, *public],
+            )
+
+
+def refresh(letters: "QuerySet[models.Letter]") -> None:
+    """Counts and places, after a change that may have reordered the list."""
+    recount(letters)
+    renumber(letters)
+
+
+def letters_with_ids(ids: Iterable[int | None]) -> "QuerySet[models.Letter]":
+    return models.Letter.objects.filter(pk__in={pk for pk in ids if pk is not None})
+
+
+def after_signature_saved(signature: "models.Signature") -> bool:
+    """Recount and re-place only what the save actually moved; True when anything public
+    changed (so that the public pages must be refreshed).
+
+    The common writes cost O(1) even on a letter of 100,000 signatures: a status change
+    between public statuses only recounts, and a signature that becomes public at the
+    end of the list (a new signatory, an approval) takes the next place. Anything else
+    renumbers the letters involved in one statement.
+    """
+    before = getattr(signature, "_saved_place", None) or (None,) * len(LIST_PLACE_FIELDS)
+    old_letter_id, old_status, old_position, old_name, *old_summary = before
+    signature.remember_list_place()
+    same_letter = old_letter_id == signature.letter_id
+    same_order = (old_position, old_name) == (signature.position, signature.published_name)
+    same_summary = old_summary == [signature.country, signature.first_listed]
+    was_public = old_status in models.PUBLIC_STATUSES
+    is_public = signature.status in models.PUBLIC_STATUSES
+    if not (was_public or is_public):
+        return False  # a pending sign-up or a rejected one: nothing public changed
+    if same_letter and same_order and same_summary and old_status == signature.status:
+        return True
+    letters = letters_with_ids([signature.letter_id, old_letter_id])
+    recount(letters)
+    if same_letter and same_order and was_public and is_public:
+        return True
+    if same_letter and is_public and not was_public and _place_at_end(signature):
+        return True
+    renumber(letters)
+    return True
+
+
+def _place_at_end(signature: "models.Signature") -> bool:
+    """Give a newly public signature the last place if it sorts after every other one."""
+    last = (
+        models.Signature.objects.filter(letter_id=signature.letter_id, list_rank__isnull=False)
+        .exclude(pk=signature.pk)
+        .order_by("-list_rank")
+        .values_list("position", "list_rank")
+        .first()
+    )
+    if last is not None and signature.position <= last[0]:
+        return False
+    signature.list_rank = last[1] + 1 if last else 1
+    models.Signature.objects.filter(pk=signature.pk).update(list_rank=signature.list_rank)
+    return True

@@ -1,0 +1,143 @@
+"""Forms the public fills in: signing, withdrawing, and reporting an error.
+
+Only the fields listed here are read from a POST, so extra fields such as
+`status=confirmed` or `letter=<id>` are ignored: the letter comes from the URL.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from letters.models import CorrectionKind, SignerKind
+
+from .validators import validate_public_name, validate_public_text
+
+_STARTED_SALT = "letters.forms.started"
+# What the models' EmailFields hold (forms.EmailField would take up to 320).
+_EMAIL_MAX_LENGTH = 254
+
+
+class PublicForm(forms.Form):
+    """A honeypot field and a signed start time: bots fill the one and rush the other."""
+
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # Required, but checked in clean(): a hidden field's own errors are shown nowhere.
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.TimestampSigner(salt=_STARTED_SALT).sign("form")
+
+    @property
+    def is_bot(self) -> bool:
+        """A filled honeypot: answered like a success, and nothing is written."""
+        return bool(self.data.get("homepage"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "started" in cleaned and (problem := self._started_problem(cleaned["started"])):
+            self.add_error(None, problem)
+        return cleaned
+
+    @staticmethod
+    def _started_problem(value: str) -> str:
+        signer = signing.TimestampSigner(salt=_STARTED_SALT)
+        try:
+            signer.unsign(value, max_age=24 * 60 * 60)
+        except signing.SignatureExpired:
+            return "This form is too old: please reload the page."
+        except signing.BadSignature:
+            return "Please reload the page and try again."
+        try:
+            signer.unsign(value, max_age=settings.SIGNUP_MIN_SECONDS)
+        except signing.SignatureExpired:
+            return ""  # older than the minimum: a person had time to read the form
+        return "That was quicker than anyone can read the form: please check it and send it again."
+
+
+class SignForm(PublicForm):
+    signer_kind = forms.ChoiceField(
+        label="I am signing as", choices=SignerKind.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(
+        label="Name of the organisation, or your full name",
+        max_length=200,
+        validators=[validate_public_name],
+    )
+    affiliation = forms.CharField(
+        label="Affiliation (individuals, optional)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    role = forms.CharField(
+        label="Your role at the organisation (organisations)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    country = forms.CharField(max_length=100, required=False, validators=[validate_public_name])
+    website = forms.URLField(
+        label="Organisation website", max_length=300, required=False, assume_scheme="https"
+    )
+    contact_name = forms.CharField(
+        label="Contact name (organisations)",
+        max_length=200,
+        required=False,
+        validators=[validate_public_name],
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=_EMAIL_MAX_LENGTH,
+        help_text="To confirm your signature. Never published.",
+    )
+    consent = forms.BooleanField(
+        label=(
+            "I confirm that I may sign for the name above, and I agree that it is published "
+            "on this letter's page. My email address is kept private and deleted after "
+            "the retention period described in the privacy notice."
+        )
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signer_kind") == SignerKind.ORGANISATION and not cleaned.get(
+            "contact_name"
+        ):
+            self.add_error("contact_name", "Give the name of the person signing for it.")
+        return cleaned
+
+
+class WithdrawForm(PublicForm):
+    email = forms.EmailField(
+        label="The email address you signed with",
+        max_length=_EMAIL_MAX_LENGTH,
+        help_text="We send a confirmation link there; nothing changes until you confirm.",
+    )
+    reason = forms.CharField(
+        label="Reason (optional, shown publicly)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_public_text],
+    )
+
+
+class CorrectionForm(PublicForm):
+    kind = forms.ChoiceField(label="What would you like?", choices=CorrectionKind.choices)
+    details = forms.CharField(
+        label="What is wrong, or who you are and why you should be removed",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    email = forms.EmailField(
+        label="Email address (optional, to hear back)",
+        max_length=_EMAIL_MAX_LENGTH,
+        required=False,
+        help_text="Never published.",
+    )
