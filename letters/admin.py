@@ -106,37 +106,34 @@ class OrganisationAliasInline(admin.TabularInline):
     extra = 1
 
 
-class SignatureOfSignerInline(admin.TabularInline):
-    """The letters a signer signed, read-only: edit them on the signature itself."""
+class ReadOnlyInline(admin.TabularInline):
+    """What a signer did on letters, read-only: it is edited on the row itself."""
 
-    model = Signature
-    fields = ["letter", "published_name", "role", "status"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name = "letter signed"
-    verbose_name_plural = "letters signed"
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class SignatureOfSignerInline(ReadOnlyInline):
+    model = Signature
+    fields = ["letter", "published_name", "role", "status"]
+    readonly_fields = fields
+    verbose_name = "letter signed"
+    verbose_name_plural = "letters signed"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("letter")
 
 
-class EndorsementOfEndorserInline(admin.TabularInline):
+class EndorsementOfEndorserInline(ReadOnlyInline):
     model = Endorsement
     fields = ["letter", "office", "date", "stance", "source"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
     verbose_name = "letter endorsed"
     verbose_name_plural = "letters endorsed"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("letter", "source")
@@ -182,40 +179,13 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.letter_count
 
 
-class ReportedCountInline(admin.TabularInline):
-    model = ReportedCount
-    extra = 0
-    autocomplete_fields = ["source"]
-
-
-class AddresseeInline(admin.TabularInline):
-    model = Addressee
-    extra = 0
-    autocomplete_fields = ["person", "organisation"]
-
-
-class OrganiserInline(admin.TabularInline):
-    model = Organiser
-    extra = 0
-    autocomplete_fields = ["person", "organisation", "source"]
-
-
-class EndorsementInline(admin.StackedInline):
-    model = Endorsement
-    extra = 0
-    autocomplete_fields = ["person", "organisation", "source"]
-
-
-class QuoteInline(admin.TabularInline):
-    model = Quote
-    extra = 0
-    autocomplete_fields = ["person", "source"]
-
-
-class ResponseInline(admin.TabularInline):
-    model = Response
-    extra = 0
-    autocomplete_fields = ["source"]
+def letter_inline(
+    model: type[models.Model], *autocomplete: str, base: type = admin.TabularInline
+) -> type[admin.options.InlineModelAdmin]:
+    """An inline of the letter form for rows that hang off a letter, with no empty rows
+    until asked and autocompletes for the records they point to."""
+    attributes = {"model": model, "extra": 0, "autocomplete_fields": list(autocomplete)}
+    return type(f"{model.__name__}Inline", (base,), attributes)
 
 
 class LetterCorrectionInline(admin.TabularInline):
@@ -286,13 +256,13 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         ("Internal", {"fields": ["staff_notes"]}),
     ]
     inlines = [
-        ReportedCountInline,
-        AddresseeInline,
-        OrganiserInline,
+        letter_inline(ReportedCount, "source"),
+        letter_inline(Addressee, "person", "organisation"),
+        letter_inline(Organiser, "person", "organisation", "source"),
         NewSignatureInline,
-        EndorsementInline,
-        QuoteInline,
-        ResponseInline,
+        letter_inline(Endorsement, "person", "organisation", "source", base=admin.StackedInline),
+        letter_inline(Quote, "person", "source"),
+        letter_inline(Response, "source"),
         LetterCorrectionInline,
     ]
 

@@ -1,5 +1,7 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
+from typing import ClassVar
+
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.urls import reverse
@@ -185,62 +187,94 @@ class SignerManager(SlugManager.from_queryset(SignerQuerySet)):
         return unique_slug(name, self.slug_is_taken, fallback=self.model._meta.model_name)
 
 
-class Organisation(models.Model):
-    """One canonical record per organisation, whatever names it is published under."""
+class Signer(models.Model):
+    """What organisations and people have in common: a canonical record, whatever names it
+    is published under, with a public page."""
 
-    name = models.CharField(max_length=300, help_text="The organisation's usual name.")
+    name = models.CharField(max_length=300, help_text="The usual name, as pages show it.")
     slug = models.SlugField(max_length=200, unique=True, help_text="Part of its public URL.")
     country = models.CharField(max_length=100, blank=True)
-    kind = models.CharField(max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER)
     website = models.URLField(max_length=500, blank=True)
     search_text = models.TextField(
         blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
     )
 
     objects = SignerManager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
+        abstract = True
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_empty"),
-            models.CheckConstraint(
-                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
-            ),
+            models.CheckConstraint(condition=~Q(name=""), name="%(class)s_name_not_empty"),
         ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("organisation_detail", args=[self.slug])
+        return reverse(f"{self._meta.model_name}_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
 
 
+class Organisation(Signer):
+    """One canonical record per organisation."""
+
+    kind = models.CharField(max_length=20, choices=OrganisationKind, default=OrganisationKind.OTHER)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta(Signer.Meta):
+        constraints = [
+            *Signer.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+
 class AliasManager(models.Manager):
-    owner_field = ""
-
     def get_by_natural_key(self, owner_slug, name):
-        return self.get(**{f"{self.owner_field}__slug": owner_slug, "name": name})
+        return self.get(**{f"{self.model.owner_field}__slug": owner_slug, "name": name})
 
 
-class OrganisationAliasManager(AliasManager):
-    owner_field = "organisation"
+class Alias(models.Model):
+    """Another name a signer is published under."""
 
-
-class OrganisationAlias(models.Model):
-    """Another name an organisation is published under ('5 Rights' for 5Rights Foundation)."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=300)
     normalised_name = models.CharField(max_length=300, editable=False)
 
-    objects = OrganisationAliasManager()
+    # The foreign key to the signer: "organisation" or "person".
+    owner_field: ClassVar[str]
+
+    objects = AliasManager()
 
     class Meta:
+        abstract = True
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def owner(self) -> "Organisation | Person":
+        return getattr(self, self.owner_field)
+
+    def natural_key(self):
+        return (self.owner.slug, self.name)
+
+    natural_key.dependencies = ["letters.organisation", "letters.person"]
+
+
+class OrganisationAlias(Alias):
+    """Another name an organisation is published under ('5 Rights' for 5Rights Foundation)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+
+    owner_field = "organisation"
+
+    class Meta(Alias.Meta):
         verbose_name_plural = "organisation aliases"
         constraints = [
             # One alias names one organisation, so matching a name is never ambiguous.
@@ -250,98 +284,59 @@ class OrganisationAlias(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="organisation_alias_not_empty"),
         ]
 
-    def __str__(self):
-        return self.name
 
-    def natural_key(self):
-        return (self.organisation.slug, self.name)
-
-    natural_key.dependencies = ["letters.organisation"]
-
-
-class Person(models.Model):
+class Person(Signer):
     """An individual who signs (an academic, a campaigner) or an official who endorses."""
 
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True, help_text="Part of their public URL.")
-    country = models.CharField(max_length=100, blank=True)
-    website = models.URLField(max_length=500, blank=True)
-    search_text = models.TextField(
-        blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
-    )
-
-    objects = SignerManager()
     history = HistoricalRecords(excluded_fields=["search_text"])
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Signer.Meta):
         verbose_name_plural = "people"
-        constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("person_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
 
-class PersonAliasManager(AliasManager):
-    owner_field = "person"
-
-
-class PersonAlias(models.Model):
+class PersonAlias(Alias):
     """Another spelling of a person's name ('William Barr' for William P. Barr)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=300)
-    normalised_name = models.CharField(max_length=300, editable=False)
 
-    objects = PersonAliasManager()
+    owner_field = "person"
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(Alias.Meta):
         verbose_name_plural = "person aliases"
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="person_alias_unique_name"),
             models.CheckConstraint(condition=~Q(name=""), name="person_alias_not_empty"),
         ]
 
-    def __str__(self):
-        return self.name
 
-    def natural_key(self):
-        return (self.person.slug, self.name)
-
-    natural_key.dependencies = ["letters.person"]
-
-
-class OrganisationRedirect(models.Model):
-    """The public URL of an organisation merged into another, kept so old links still work."""
+class Redirect(models.Model):
+    """The public URL of a record merged into another, kept so old links still work."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # The foreign key to the record kept: "organisation" or "person".
+    owner_field: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.old_slug} → {getattr(self, self.owner_field)}"
+
+
+class OrganisationRedirect(Redirect):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="redirects_from"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    def __str__(self):
-        return f"/organisations/{self.old_slug}/ → {self.organisation}"
+    owner_field = "organisation"
 
 
-class PersonRedirect(models.Model):
-    """The public URL of a person merged into another record."""
-
-    old_slug = models.SlugField(max_length=200, unique=True)
+class PersonRedirect(Redirect):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="redirects_from")
-    created_at = models.DateTimeField(default=timezone.now)
 
-    def __str__(self):
-        return f"/people/{self.old_slug}/ → {self.person}"
+    owner_field = "person"
 
 
 # ---------------------------------------------------------------------------
@@ -1414,6 +1409,26 @@ class ImportStatus(models.TextChoices):
     PREVIEW = "preview", "Awaiting confirmation"
     CONFIRMED = "confirmed", "Imported"
     DISCARDED = "discarded", "Discarded"
+
+
+class ImportRowStatus(models.TextChoices):
+    """What an import row is, found at the preview."""
+
+    EXACT = "exact", "Matches an existing record"
+    ALIAS = "alias", "Matches by alias"
+    CLOSE = "close", "Close match, to check"
+    NEW = "new", "New record"
+    DUPLICATE = "duplicate", "Duplicate of an earlier row"
+    SIGNED = "signed", "Already a signatory"
+    INVALID = "invalid", "Invalid"
+
+
+class ImportOutcome(models.TextChoices):
+    """What confirming an import did with a row."""
+
+    CREATED = "created", "Signed by a new record"
+    SIGNED = "signed", "Signed by an existing record"
+    SKIPPED = "skipped", "Skipped"
 
 
 class SignatoryImport(models.Model):

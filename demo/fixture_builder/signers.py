@@ -151,31 +151,23 @@ def organisation_kind(signer: Signer) -> str:
     return OrganisationKind.OTHER
 
 
+def signer_fields(signer: Signer) -> dict:
+    """The fields organisations and people share, as the fixture writes them."""
+    return {
+        "name": signer.name,
+        "slug": signer.slug,
+        "country": signer.country,
+        "website": signer.website,
+        "search_text": signer.search_text,
+    }
+
+
 def organisation_row(signer: Signer) -> tuple[str, dict]:
-    return (
-        "organisation",
-        {
-            "name": signer.name,
-            "slug": signer.slug,
-            "country": signer.country,
-            "kind": organisation_kind(signer),
-            "website": signer.website,
-            "search_text": signer.search_text,
-        },
-    )
+    return ("organisation", {**signer_fields(signer), "kind": organisation_kind(signer)})
 
 
 def person_row(signer: Signer) -> tuple[str, dict]:
-    return (
-        "person",
-        {
-            "name": signer.name,
-            "slug": signer.slug,
-            "country": signer.country,
-            "website": signer.website,
-            "search_text": signer.search_text,
-        },
-    )
+    return ("person", signer_fields(signer))
 
 
 # ---------------------------------------------------------------------------

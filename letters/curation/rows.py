@@ -4,12 +4,16 @@ A row is plain data (`ImportRow`) kept as JSON on its `SignatoryImport` between 
 preview and the confirmation, and afterwards as the import's report.
 """
 
-from django.db import models
-
 from letters.lib.partial_dates import parse_partial_date
 from letters.lib.spreadsheets import starts_like_formula
 from letters.lib.text import normalise
-from letters.models import OrganisationKind, Signature, SignerKind
+from letters.models import (
+    ImportOutcome,
+    ImportRowStatus,
+    OrganisationKind,
+    Signature,
+    SignerKind,
+)
 
 from .reading import clean_text, is_placeholder
 
@@ -17,35 +21,19 @@ NAME_MAX_LENGTH = Signature._meta.get_field("published_name").max_length
 ROLE_MAX_LENGTH = Signature._meta.get_field("role").max_length
 COUNTRY_MAX_LENGTH = Signature._meta.get_field("country").max_length
 
+# How lists say which kind of signer a row is.
 KIND_VALUES = {
-    "organisation": SignerKind.ORGANISATION,
-    "organisations": SignerKind.ORGANISATION,
-    "organization": SignerKind.ORGANISATION,
-    "organizations": SignerKind.ORGANISATION,
-    "org": SignerKind.ORGANISATION,
-    "group": SignerKind.ORGANISATION,
-    "individual": SignerKind.INDIVIDUAL,
-    "individuals": SignerKind.INDIVIDUAL,
-    "person": SignerKind.INDIVIDUAL,
-    "people": SignerKind.INDIVIDUAL,
+    **dict.fromkeys(
+        ("organisation", "organisations", "organization", "organizations", "org", "group"),
+        SignerKind.ORGANISATION,
+    ),
+    **dict.fromkeys(("individual", "individuals", "person", "people"), SignerKind.INDIVIDUAL),
 }
 
 
-class RowStatus(models.TextChoices):
-    EXACT = "exact", "Matches an existing record"
-    ALIAS = "alias", "Matches by alias"
-    CLOSE = "close", "Close match, to check"
-    NEW = "new", "New record"
-    DUPLICATE = "duplicate", "Duplicate of an earlier row"
-    SIGNED = "signed", "Already a signatory"
-    INVALID = "invalid", "Invalid"
-
-
-class Outcome(models.TextChoices):
-    CREATED = "created", "Signed by a new record"
-    SIGNED = "signed", "Signed by an existing record"
-    SKIPPED = "skipped", "Skipped"
-
+# What a row is at the preview, and what confirming did with it (kept on the import).
+RowStatus = ImportRowStatus
+Outcome = ImportOutcome
 
 # The choice a curator makes per row, stored in the row as "new", "skip" or a record's id.
 NEW = "new"

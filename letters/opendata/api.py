@@ -32,6 +32,7 @@ from .params import (
     check_parameters,
     choice_parameter,
     date_filters,
+    filtered,
     slug_parameter,
     text_parameter,
 )
@@ -83,12 +84,12 @@ def letter_list(request: HttpRequest) -> JsonResponse:
         .prefetch_related("topics")
         .filter(date_filters(request, "date", "date"))
     )
-    if topic := slug_parameter(request, "topic"):
-        letters = letters.filter(topics__slug=topic)
-    if side := choice_parameter(request, "side", Side.values):
-        letters = letters.filter(side=side)
-    base = base_url(request)
-    return paginated(request, letters, lambda letter: letter_summary(letter, base))
+    letters = filtered(
+        letters,
+        topics__slug=slug_parameter(request, "topic"),
+        side=choice_parameter(request, "side", Side.values),
+    )
+    return paginated(request, letters, letter_summary)
 
 
 def _published_letter(slug: str, letters=None) -> Letter:
@@ -147,12 +148,8 @@ def letter_signature_list(request: HttpRequest, slug: str) -> JsonResponse:
         .order_by("list_rank")
     )
     if status or kind or country or dates:
-        matches = Signature.objects.public_on(letter)
-        matches = matches.filter(dates).of_kind(kind)
-        if status:
-            matches = matches.filter(status=status)
-        if country:
-            matches = matches.filter(country=country)
+        matches = Signature.objects.public_on(letter).filter(dates).of_kind(kind)
+        matches = filtered(matches, status=status, country=country)
         ids = list(matches.order_by("list_rank").values_list("pk", flat=True))
         count = len(ids)
         page.check_exists(count)
@@ -178,12 +175,12 @@ def signature_detail(request: HttpRequest, id: int) -> JsonResponse:
 def organisation_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country", "kind"))
     organisations = Organisation.objects.public().order_by("name", "pk")
-    if country := text_parameter(request, "country"):
-        organisations = organisations.filter(country=country)
-    if kind := choice_parameter(request, "kind", OrganisationKind.values):
-        organisations = organisations.filter(kind=kind)
-    base = base_url(request)
-    return paginated(request, organisations, lambda o: organisation_record(o, base))
+    organisations = filtered(
+        organisations,
+        country=text_parameter(request, "country"),
+        kind=choice_parameter(request, "kind", OrganisationKind.values),
+    )
+    return paginated(request, organisations, organisation_record)
 
 
 def signer_detail(request: HttpRequest, signers, slug: str, record: Callable, noun: str):
@@ -211,10 +208,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
 def person_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country",))
     people = Person.objects.public().order_by("name", "pk")
-    if country := text_parameter(request, "country"):
-        people = people.filter(country=country)
-    base = base_url(request)
-    return paginated(request, people, lambda p: person_record(p, base))
+    people = filtered(people, country=text_parameter(request, "country"))
+    return paginated(request, people, person_record)
 
 
 @api_view
@@ -226,12 +221,12 @@ def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
 def endorsement_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("letter", "stance", "date_after", "date_before"))
     endorsements = public_endorsements().filter(date_filters(request, "date", "date"))
-    if letter := slug_parameter(request, "letter"):
-        endorsements = endorsements.filter(letter__slug=letter)
-    if stance := choice_parameter(request, "stance", EndorsementStance.values):
-        endorsements = endorsements.filter(stance=stance)
-    base = base_url(request)
-    return paginated(request, endorsements, lambda e: endorsement_record(e, base))
+    endorsements = filtered(
+        endorsements,
+        letter__slug=slug_parameter(request, "letter"),
+        stance=choice_parameter(request, "stance", EndorsementStance.values),
+    )
+    return paginated(request, endorsements, endorsement_record)
 
 
 @api_view
@@ -247,8 +242,7 @@ def endorsement_detail(request: HttpRequest, id: int) -> JsonResponse:
 def source_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("kind",))
     sources = Source.objects.public().order_by("pk")
-    if kind := choice_parameter(request, "kind", SourceKind.values):
-        sources = sources.filter(kind=kind)
+    sources = filtered(sources, kind=choice_parameter(request, "kind", SourceKind.values))
     return paginated(request, sources, source_record)
 
 

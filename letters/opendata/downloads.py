@@ -13,7 +13,8 @@ download and in the CSV response's `Link` header.
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -31,17 +32,23 @@ from .records import letter_metadata, letter_sources, licence
 
 CHUNK_SIZE = 1000
 
-CSV_COLUMNS = [
-    "position",
-    "published_name",
-    "canonical_name",
-    "kind",
+# What a signature says of its listing, under the same name in the model, the CSV and the
+# JSON records.
+LISTING_FIELDS = (
     "role",
     "country",
     "country_is_inferred",
     "status",
     "first_listed",
     "withdrawn_on",
+)
+
+CSV_COLUMNS = [
+    "position",
+    "published_name",
+    "canonical_name",
+    "kind",
+    *LISTING_FIELDS,
     "source_urls",
     "canonical_url",
 ]
@@ -80,12 +87,7 @@ RECORD_FIELDS = (
     "organisation__slug",
     "person__name",
     "person__slug",
-    "role",
-    "country",
-    "country_is_inferred",
-    "status",
-    "first_listed",
-    "withdrawn_on",
+    *LISTING_FIELDS,
     "note",
 )
 
@@ -236,18 +238,29 @@ def _download(
     return response
 
 
-def _as_of(request: HttpRequest) -> str | None:
-    raw = request.GET.get("as_of", "")
-    return parse_day("as_of", raw) if raw else None
+DownloadBuilder = Callable[[HttpRequest, Letter, str | None], HttpResponse]
 
 
-@require_safe
-def letter_signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = _downloadable_letter(request, slug)
-    try:
-        as_of = _as_of(request)
-    except BadDate as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A download of one letter's list: the letter (published, or a draft for staff) and
+    the `?as_of=` day, or a 400 that says what is wrong with the day."""
+
+    @require_safe
+    @wraps(build)
+    def view(request: HttpRequest, slug: str) -> HttpResponse:
+        letter = _downloadable_letter(request, slug)
+        raw = request.GET.get("as_of", "")
+        try:
+            as_of = parse_day("as_of", raw) if raw else None
+        except BadDate as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return build(request, letter, as_of)
+
+    return view
+
+
+@download_view
+def letter_signatories_csv(request: HttpRequest, letter: Letter, as_of: str | None) -> HttpResponse:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
 
@@ -277,13 +290,10 @@ def letter_signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
-def letter_signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = _downloadable_letter(request, slug)
-    try:
-        as_of = _as_of(request)
-    except BadDate as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+@download_view
+def letter_signatories_json(
+    request: HttpRequest, letter: Letter, as_of: str | None
+) -> HttpResponse:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
     head = {

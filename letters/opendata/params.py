@@ -3,14 +3,17 @@ filter or a malformed date is a 400 that says what is wrong, never all the data.
 
 import datetime
 import re
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 # The API's answers to lists: `page` and `page_size`, at most MAX_PAGE_SIZE rows.
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 PAGE_PARAMETERS = ("page", "page_size")
+
+M = TypeVar("M", bound=Model)
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -117,3 +120,9 @@ def date_filters(request: HttpRequest, field: str, prefix: str) -> Q:
     if before := day_parameter(request, f"{prefix}_before"):
         condition &= on_or_before(field, before)
     return condition
+
+
+def filtered(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+    """`queryset` narrowed by each lookup given a value; an empty value is a filter the
+    request did not ask for."""
+    return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value})

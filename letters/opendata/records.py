@@ -71,7 +71,8 @@ def letter_metadata(letter: Letter, base_url: str) -> dict:
     }
 
 
-def source_record(source: Source) -> dict:
+def source_record(source: Source, base: str = "") -> dict:
+    """A source; `base` is unused (a source's URL is its own), as every record takes it."""
     return {
         "id": source.pk,
         "url": source.url,

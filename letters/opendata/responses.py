@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -104,9 +105,12 @@ class Page:
         )
 
 
-def paginated(request: HttpRequest, queryset, record: Callable[[object], dict]) -> JsonResponse:
-    """COUNT(*) and an OFFSET page: for lists that stay small (letters, signers, sources)."""
+def paginated(request: HttpRequest, queryset, record: Callable[[Any, str], dict]) -> JsonResponse:
+    """COUNT(*) and an OFFSET page: for lists that stay small (letters, signers, sources).
+
+    `record` builds each item's JSON from the item and the site's base URL."""
     page = Page(request)
     count = queryset.count()
     page.check_exists(count)
-    return page.response([record(item) for item in queryset[page.start : page.end]], count)
+    base = base_url(request)
+    return page.response([record(item, base) for item in queryset[page.start : page.end]], count)

@@ -1,6 +1,8 @@
 """Public pages about signers: the organisation and people indexes, a page for each, and
 "has X signed anything?". A merged record's old URL answers 301 to the record kept."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Count, Manager, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -36,22 +38,68 @@ def _public_endorsements() -> Prefetch:
     )
 
 
+@dataclass(frozen=True)
+class SignerIndex:
+    """What the organisation and people indexes say (one template serves both)."""
+
+    url_name: str
+    title: str
+    description: str
+    search_label: str
+    none_found: str
+    pages_label: str
+
+
+ORGANISATIONS = SignerIndex(
+    url_name="organisation_list",
+    title="Organisations",
+    description="Organisations that signed, organised, endorsed or received the open letters "
+    "we track, found by any name they were published under.",
+    search_label="Search organisations and their other names",
+    none_found="No organisation matches.",
+    pages_label="Organisation pages",
+)
+PEOPLE = SignerIndex(
+    url_name="person_list",
+    title="People",
+    description="People who signed, endorsed or received the open letters we track, found by "
+    "any spelling of their name.",
+    search_label="Search people and other spellings of their names",
+    none_found="Nobody matches.",
+    pages_label="People pages",
+)
+
+
+def _signer_index(
+    request: HttpRequest, signers: QuerySet[Organisation] | QuerySet[Person], index: SignerIndex
+) -> HttpResponse:
+    query = text_param(request, "q")
+    signers = signers.matching(query).order_by("name")
+    context = {
+        "page": paginate(request, signers, settings.INDEX_PAGE_SIZE),
+        "query": query,
+        "index": index,
+    }
+    template = "letters/public/signer_list.html"
+    if wants_fragment(request):
+        template += "#results"
+    return render(request, template, context)
+
+
 @require_GET
 @cached_public_page
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    query = text_param(request, "q")
-    organisations = (
-        Organisation.objects.public()
-        .matching(query)
-        .annotate(letters_signed=Count("signatures", filter=public_signature("signatures__")))
-        .order_by("name")
-    )
-    context = {"page": paginate(request, organisations, settings.INDEX_PAGE_SIZE), "query": query}
-    template = "letters/public/organisation_list.html"
-    if wants_fragment(request):
-        template += "#results"
-    return render(request, template, context)
+    signed = Count("signatures", filter=public_signature("signatures__"))
+    organisations = Organisation.objects.public().annotate(letters_signed=signed)
+    return _signer_index(request, organisations, ORGANISATIONS)
+
+
+@require_GET
+@cached_public_page
+@vary_on_headers(*HTMX_VARY)
+def person_list(request: HttpRequest) -> HttpResponse:
+    return _signer_index(request, Person.objects.public(), PEOPLE)
 
 
 def _merged_record_redirect(redirects: Manager, field: str, slug: str) -> HttpResponse:
@@ -81,19 +129,6 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _merged_record_redirect(OrganisationRedirect.objects, "organisation", slug)
     context = {"organisation": organisation, "co_signers": co_signers(organisation)}
     return render(request, "letters/public/organisation_detail.html", context)
-
-
-@require_GET
-@cached_public_page
-@vary_on_headers(*HTMX_VARY)
-def person_list(request: HttpRequest) -> HttpResponse:
-    query = text_param(request, "q")
-    people = Person.objects.public().matching(query).order_by("name")
-    context = {"page": paginate(request, people, settings.INDEX_PAGE_SIZE), "query": query}
-    template = "letters/public/person_list.html"
-    if wants_fragment(request):
-        template += "#results"
-    return render(request, template, context)
 
 
 @require_GET

@@ -60,37 +60,25 @@ class PublicForm(forms.Form):
         return "That was quicker than anyone can read the form: please check it and send it again."
 
 
+def public_name_field(label: str | None = None, *, required: bool = True) -> forms.CharField:
+    """A name or a short text shown on a public page, as the sign form asks for them."""
+    return forms.CharField(
+        label=label, max_length=200, required=required, validators=[validate_public_name]
+    )
+
+
 class SignForm(PublicForm):
     signer_kind = forms.ChoiceField(
         label="I am signing as", choices=SignerKind.choices, widget=forms.RadioSelect
     )
-    name = forms.CharField(
-        label="Name of the organisation, or your full name",
-        max_length=200,
-        validators=[validate_public_name],
-    )
-    affiliation = forms.CharField(
-        label="Affiliation (individuals, optional)",
-        max_length=200,
-        required=False,
-        validators=[validate_public_name],
-    )
-    role = forms.CharField(
-        label="Your role at the organisation (organisations)",
-        max_length=200,
-        required=False,
-        validators=[validate_public_name],
-    )
+    name = public_name_field("Name of the organisation, or your full name")
+    affiliation = public_name_field("Affiliation (individuals, optional)", required=False)
+    role = public_name_field("Your role at the organisation (organisations)", required=False)
     country = forms.CharField(max_length=100, required=False, validators=[validate_public_name])
     website = forms.URLField(
         label="Organisation website", max_length=300, required=False, assume_scheme="https"
     )
-    contact_name = forms.CharField(
-        label="Contact name (organisations)",
-        max_length=200,
-        required=False,
-        validators=[validate_public_name],
-    )
+    contact_name = public_name_field("Contact name (organisations)", required=False)
     email = forms.EmailField(
         label="Email address",
         max_length=_EMAIL_MAX_LENGTH,

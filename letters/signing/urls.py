@@ -1,12 +1,20 @@
-from django.urls import path
+from django.urls import include, path
+
+from letters.models import SignupAction
 
 from . import views
 
+SIGN, WITHDRAW = {"action": SignupAction.SIGN}, {"action": SignupAction.WITHDRAW}
+
+letter_pages = [
+    path("sign/", views.signup_request, SIGN, name="sign_letter"),
+    path("sign/sent/", views.signup_sent, name="signup_sent"),
+    path("withdraw/", views.signup_request, WITHDRAW, name="withdraw_signature"),
+    path("corrections/new/", views.report_correction, name="report_correction"),
+    path("corrections/sent/", views.correction_sent, name="correction_sent"),
+]
+
 urlpatterns = [
-    path("letters/<slug:slug>/sign/", views.sign, name="sign_letter"),
-    path("letters/<slug:slug>/sign/sent/", views.signup_sent, name="signup_sent"),
-    path("letters/<slug:slug>/withdraw/", views.withdraw, name="withdraw_signature"),
+    path("letters/<slug:slug>/", include(letter_pages)),
     path("signups/confirm/<str:token>/", views.confirm, name="signup_confirm"),
-    path("letters/<slug:slug>/corrections/new/", views.report_correction, name="report_correction"),
-    path("letters/<slug:slug>/corrections/sent/", views.correction_sent, name="correction_sent"),
 ]

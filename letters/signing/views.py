@@ -22,7 +22,7 @@ from letters.models import (
 from tracker.client_ip import client_ip
 
 from . import ratelimit, services
-from .forms import CorrectionForm, SignForm, WithdrawForm
+from .forms import CorrectionForm, PublicForm, SignForm, WithdrawForm
 
 
 def _hosted_letter(slug: str) -> Letter:
@@ -34,44 +34,35 @@ def _too_many(request: HttpRequest, letter: Letter) -> HttpResponse:
     return render(request, "letters/signing/too_many.html", {"letter": letter}, status=429)
 
 
-def _submit_request(request: HttpRequest, letter: Letter, action: str, form_class, template):
-    """The shared POST → confirmation email → 'check your email' flow."""
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_bot:
-            return redirect("signup_sent", slug=letter.slug)
-        if not form.is_valid():
-            return render(request, template, {"letter": letter, "form": form}, status=400)
-        ip = client_ip(request) or None
-        if not ratelimit.allow(f"{action}:{letter.pk}:{ip}"):
-            return _too_many(request, letter)
-        submission = services.submit(letter, action, form.cleaned_data, ip)
-        if submission.token:
-            confirm_url = request.build_absolute_uri(
-                reverse("signup_confirm", args=[submission.token])
-            )
-            services.send_confirmation(submission, confirm_url)
-        # The same answer whether the request was new, repeated or already confirmed.
+# What each request from a signer asks for, and the page that asks it.
+REQUEST_FORMS: dict[str, tuple[type[PublicForm], str]] = {
+    SignupAction.SIGN: (SignForm, "letters/signing/sign.html"),
+    SignupAction.WITHDRAW: (WithdrawForm, "letters/signing/withdraw.html"),
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup_request(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    """Sign or withdraw: the form, then a confirmation email, then "check your email"."""
+    letter = _hosted_letter(slug)
+    form_class, template = REQUEST_FORMS[action]
+    if request.method != "POST":
+        return render(request, template, {"letter": letter, "form": form_class()})
+    form = form_class(request.POST)
+    if form.is_bot:
         return redirect("signup_sent", slug=letter.slug)
-    return render(request, template, {"letter": letter, "form": form_class()})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = _hosted_letter(slug)
-    return _submit_request(
-        request, letter, SignupAction.SIGN, SignForm, "letters/signing/sign.html"
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = _hosted_letter(slug)
-    return _submit_request(
-        request, letter, SignupAction.WITHDRAW, WithdrawForm, "letters/signing/withdraw.html"
-    )
+    if not form.is_valid():
+        return render(request, template, {"letter": letter, "form": form}, status=400)
+    ip = client_ip(request) or None
+    if not ratelimit.allow(f"{action}:{letter.pk}:{ip}"):
+        return _too_many(request, letter)
+    submission = services.submit(letter, action, form.cleaned_data, ip)
+    if submission.token:
+        confirm_url = request.build_absolute_uri(reverse("signup_confirm", args=[submission.token]))
+        services.send_confirmation(submission, confirm_url)
+    # The same answer whether the request was new, repeated or already confirmed.
+    return redirect("signup_sent", slug=letter.slug)
 
 
 @require_GET
