@@ -1,14 +1,12 @@
-from pathlib import Path
+"""Named records every test package may ask for (personas), and the settings each test
+starts from. Package-specific ones live in that package's conftest.py."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from letters.models import Letter
 from tests import factories
-
-DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "encryption_debate.json"
-NSPCC_SLUG = "2020-02-06_nspcc-led-letter-to-zuckerberg"
+from tests.helpers import NSPCC_SLUG
 
 
 @pytest.fixture
@@ -31,6 +29,14 @@ def published_letter(db) -> Letter:
 def draft_letter(db) -> Letter:
     return factories.LetterFactory(
         title="Unpublished letter", slug="unpublished-letter", visibility="draft"
+    )
+
+
+@pytest.fixture
+def hosted(db) -> Letter:
+    """A published letter that takes sign-ups on this site."""
+    return factories.LetterFactory(
+        title="Hosted letter", slug="hosted-letter", accepts_signups=True
     )
 
 

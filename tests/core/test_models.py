@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from letters.lib.partial_dates import format_partial_date
@@ -25,6 +26,8 @@ from letters.models import (
     SignatureStatus,
     SignupRequest,
     Source,
+    Topic,
+    public_signature,
 )
 from tests import factories
 
@@ -748,6 +751,64 @@ def test_rows_on_a_letter_are_public_only_when_the_letter_is_published(
     for model in (Endorsement, Quote, Response, ReportedCount):
         assert [row.letter for row in model.objects.public()] == [published_letter]
     assert list(Letter.objects.published()) == [published_letter]
+
+
+def test_a_letters_public_list_holds_its_own_public_statuses_only(published_letter, draft_letter):
+    for status in SignatureStatus.values:
+        factories.SignatureFactory(letter=published_letter, status=status, published_name=status)
+    factories.SignatureFactory(letter=factories.LetterFactory(), published_name="other letter")
+    factories.SignatureFactory(letter=draft_letter, published_name="previewed on a draft")
+
+    on_published = Signature.objects.public_on(published_letter)
+    on_draft = Signature.objects.public_on(draft_letter)
+
+    assert set(on_published.values_list("published_name", flat=True)) == {
+        "reported",
+        "confirmed",
+        "disputed",
+        "withdrawn",
+    }
+    # Whether the letter may be shown is the caller's to check: curators preview drafts.
+    assert list(on_draft.values_list("published_name", flat=True)) == ["previewed on a draft"]
+
+
+def test_public_signature_selects_the_public_signatures_from_a_signer_too(
+    published_letter, draft_letter, five_rights
+):
+    factories.SignatureFactory(letter=published_letter, organisation=five_rights)
+    factories.SignatureFactory(letter=draft_letter, organisation=five_rights)
+    for status in (SignatureStatus.WITHDRAWN, SignatureStatus.PENDING):
+        factories.SignatureFactory(
+            letter=factories.LetterFactory(), organisation=five_rights, status=status
+        )
+
+    signed = Organisation.objects.annotate(
+        public=Count("signatures", filter=public_signature("signatures__"))
+    ).get()
+
+    assert signed.public == 2
+    assert set(Signature.objects.filter(public_signature())) == set(Signature.objects.public())
+    assert Signature.objects.public().count() == 2
+
+
+def test_a_topic_is_public_once_it_has_a_published_letter(published_letter, draft_letter):
+    debate = Topic.objects.create(slug="debate", name="Debate")
+    debate.letters.add(published_letter, draft_letter, factories.LetterFactory())
+    drafts_only = Topic.objects.create(slug="drafts-only", name="Drafts only")
+    drafts_only.letters.add(draft_letter)
+    Topic.objects.create(slug="empty", name="Empty")
+
+    public = Topic.objects.public()
+
+    assert [(topic.slug, topic.letter_count) for topic in public] == [("debate", 2)]
+
+
+def test_hosted_letters_are_published_letters_open_for_sign_ups(db):
+    hosted = factories.LetterFactory(slug="hosted", accepts_signups=True)
+    factories.LetterFactory(slug="tracked", accepts_signups=False)
+    factories.LetterFactory(slug="hosted-draft", accepts_signups=True, visibility="draft")
+
+    assert list(Letter.objects.hosted()) == [hosted]
 
 
 # ---------------------------------------------------------------------------

@@ -161,3 +161,44 @@ def test_not_found_pages_are_not_cached(client, db, page_cache):
 def test_a_lost_version_key_is_recreated(db):
     cache.delete(VERSION_KEY)
     assert content_version() == content_version()
+
+
+# One ETag rule (page_cache.etag_for) for pages, API answers and downloads.
+PUBLIC_ANSWERS = {
+    "page": "/letters/cached-letter/",
+    "api": "/api/v1/letters/cached-letter/",
+    "download": "/letters/cached-letter/signatories.csv",
+}
+
+
+@pytest.mark.parametrize("url", PUBLIC_ANSWERS.values(), ids=PUBLIC_ANSWERS.keys())
+def test_an_etag_holds_until_a_public_change_commits(
+    client, letter, url, django_capture_on_commit_callbacks
+):
+    signer = factories.PersonFactory(name="Not Yet Public")
+    first = client.get(url)["ETag"]
+    assert client.get(url)["ETag"] == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.PersonSignatureFactory(
+            letter=letter, person=signer, status=SignatureStatus.PENDING
+        )
+    assert client.get(url)["ETag"] == first
+    assert client.get(url, headers={"If-None-Match": first}).status_code == 304
+
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.SignatureFactory(letter=letter, published_name="Second Signatory")
+    changed = client.get(url, headers={"If-None-Match": first})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first
+    assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 304
+
+
+def test_an_etag_only_revalidates_the_url_it_came_from(client, letter):
+    etags = {kind: client.get(url)["ETag"] for kind, url in PUBLIC_ANSWERS.items()}
+
+    assert len(set(etags.values())) == len(PUBLIC_ANSWERS)
+    for kind, url in PUBLIC_ANSWERS.items():
+        for other, etag in etags.items():
+            expected = 304 if other == kind else 200
+            assert client.get(url, headers={"If-None-Match": etag}).status_code == expected

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from letters.models import Letter, Signature, SignatureStatus
+from letters.models import Letter, Signature, SignatureStatus, Topic
 from tests import factories
 
 XSS = "<script>alert(1)</script>"
@@ -110,6 +110,7 @@ CHANGE_OBJECTS = {
     ),
     "signature": lambda: factories.SignatureFactory(),
     "endorsement": lambda: factories.EndorsementFactory(),
+    "topic": lambda: Topic.objects.create(slug="debate", name="Debate"),
 }
 
 
@@ -381,6 +382,70 @@ def test_confirming_a_withdrawn_row_clears_its_withdrawal(admin_client, publishe
         "",
     )
     assert Letter.objects.get(pk=published_letter.pk).listed_count == 1
+
+
+# ---------------------------------------------------------------------------
+# Topics
+# ---------------------------------------------------------------------------
+
+
+def test_a_curator_adds_a_topic_and_puts_a_letter_in_it_from_the_letters_form(
+    client, curator_client, draft_letter
+):
+    add_topic = curator_client.post(
+        reverse("admin:letters_topic_add"),
+        {"name": "Age verification", "slug": "age-verification", "description": "Who checks."},
+    )
+    assert add_topic.status_code == 302
+    topic = Topic.objects.get(slug="age-verification")
+    form = form_of(curator_client.get(letter_change_url(draft_letter)), "letter_form")
+
+    saved = curator_client.post(
+        letter_change_url(draft_letter), {**form.fields, "topics": [str(topic.pk)]}
+    )
+
+    assert saved.status_code == 302, saved.context["errors"]
+    assert list(draft_letter.topics.all()) == [topic]
+    assert client.get("/topics/age-verification/").status_code == 404  # only a draft in it
+    form = form_of(curator_client.get(letter_change_url(draft_letter)), "letter_form")
+    assert form.fields["topics"] == [str(topic.pk)]
+    published = curator_client.post(
+        letter_change_url(draft_letter), {**form.fields, "visibility": ["published"]}
+    )
+    assert published.status_code == 302, published.context["errors"]
+    page = client.get("/topics/age-verification/")
+    assert page.status_code == 200
+    assert page.context["table"].letters == [draft_letter]
+    assert draft_letter.title in page.content.decode()
+
+
+def test_the_topic_list_counts_each_topics_letters(curator_client, published_letter, draft_letter):
+    topic = Topic.objects.create(slug="debate", name="Debate")
+    topic.letters.add(published_letter, draft_letter)
+
+    response = curator_client.get(reverse("admin:letters_topic_changelist"))
+
+    assert response.status_code == 200
+    assert [t.letter_count for t in response.context["cl"].result_list] == [2]
+
+
+def test_staff_without_permissions_cannot_add_a_topic_or_put_a_letter_in_one(
+    client, django_user_model, published_letter
+):
+    topic = Topic.objects.create(slug="debate", name="Debate")
+    client.force_login(django_user_model.objects.create_user("visitor", is_staff=True))
+
+    add_page = client.get(reverse("admin:letters_topic_add"))
+    add_topic = client.post(reverse("admin:letters_topic_add"), {"name": "X", "slug": "x"})
+    change_letter = client.post(letter_change_url(published_letter), {"topics": [topic.pk]})
+
+    assert (add_page.status_code, add_topic.status_code, change_letter.status_code) == (
+        403,
+        403,
+        403,
+    )
+    assert list(Topic.objects.values_list("slug", flat=True)) == ["debate"]
+    assert not published_letter.topics.exists()
 
 
 # ---------------------------------------------------------------------------

@@ -11,11 +11,6 @@ from letters.models import ImportStatus, Organisation, SignatoryImport, Source
 from tests import factories
 
 
-@pytest.fixture
-def letter(db):
-    return factories.LetterFactory(title="Letter under import", slug="letter-under-import")
-
-
 def upload_url(letter):
     return reverse("admin:letters_letter_import", args=[letter.pk])
 

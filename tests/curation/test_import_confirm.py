@@ -24,20 +24,7 @@ DATA = Path(__file__).parent / "data" / "import"
 
 
 @pytest.fixture
-def letter(db):
-    return factories.LetterFactory(title="Letter under import", slug="letter-under-import")
-
-
-@pytest.fixture
-def source(db):
-    return factories.SourceFactory(url="https://example.org/the-list")
-
-
-@pytest.fixture
-def messy_import(letter, source, five_rights, sofia):
-    open_rights = factories.OrganisationFactory(name="Open Rights Group")
-    factories.SignatureFactory(letter=letter, organisation=open_rights)
-    factories.OrganisationFactory(name="Electronic Frontier Foundation")
+def messy_import(letter, source, known_signers):
     raw = reading.read_rows((DATA / "messy.csv").read_bytes(), "messy.csv")
     return writing.preview(letter, source, raw, file_name="messy.csv")
 

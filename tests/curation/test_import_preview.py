@@ -14,25 +14,6 @@ from tests import factories
 DATA = Path(__file__).parent / "data" / "import"
 
 
-@pytest.fixture
-def letter(db):
-    return factories.LetterFactory(title="Letter under import", slug="letter-under-import")
-
-
-@pytest.fixture
-def source(db):
-    return factories.SourceFactory(url="https://example.org/the-list")
-
-
-@pytest.fixture
-def known_signers(letter, five_rights, sofia):
-    """What the messy file is matched against."""
-    open_rights = factories.OrganisationFactory(name="Open Rights Group")
-    factories.SignatureFactory(letter=letter, organisation=open_rights)
-    eff = factories.OrganisationFactory(name="Electronic Frontier Foundation")
-    return {"open_rights": open_rights, "eff": eff, "five_rights": five_rights, "sofia": sofia}
-
-
 def preview_file(letter, source, name, **options):
     raw = reading.read_rows((DATA / name).read_bytes(), name)
     return writing.preview(letter, source, raw, file_name=name, **options)

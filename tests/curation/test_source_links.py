@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from letters.management.commands import check_source_links
 from letters.management.commands.check_source_links import USER_AGENT
 from letters.models import Source
 from tests import factories
@@ -110,14 +111,60 @@ def test_limit_bounds_the_number_checked(db, server):
     assert Source.objects.filter(link_checked_at__isnull=True).count() == 1
 
 
-def test_requests_to_one_host_are_spaced_by_the_delay(db, server):
-    factories.SourceFactory(url=server + "/ok")
-    factories.SourceFactory(url=server + "/ok?again")
-    started = time.monotonic()
+class FakeClock:
+    """Stands in for the `time` module of the link checker: sleeping moves the clock on at
+    once, and each request takes `request_seconds`, so waits are exact and instant."""
 
-    call_command("check_source_links", "--delay", "0.4", stdout=StringIO())
+    def __init__(self, request_seconds: float):
+        self.now = 1000.0
+        self.request_seconds = request_seconds
+        self.sleeps: list[float] = []
+        self.requests: list[tuple[str, float]] = []
 
-    assert time.monotonic() - started >= 0.4
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def check(self, opener, url: str, timeout: float) -> tuple[int, str]:
+        self.requests.append((url, self.now))
+        self.now += self.request_seconds
+        return 200, ""
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    clock = FakeClock(request_seconds=0.25)
+    monkeypatch.setattr(check_source_links, "time", clock)
+    monkeypatch.setattr(check_source_links, "check", clock.check)
+    return clock
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(db, clock):
+    for url in ["https://a.example/1", "https://a.example/2", "https://a.example/3"]:
+        factories.SourceFactory(url=url)
+
+    call_command("check_source_links", "--delay", "1", stdout=StringIO())
+
+    # The delay runs from the end of the previous request to the same host.
+    assert clock.sleeps == [1.0, 1.0]
+    starts = [started for _, started in clock.requests]
+    assert starts == [1000.0, 1001.25, 1002.5]
+
+
+def test_hosts_are_visited_in_turn_so_the_delay_is_rarely_waited_for(db, clock):
+    for url in ["https://a.example/1", "https://a.example/2", "https://b.example/1"]:
+        factories.SourceFactory(url=url)
+    factories.SourceFactory(url="https://c.example/1")
+
+    call_command("check_source_links", "--delay", "1", stdout=StringIO())
+
+    hosts = [url.split("/")[2] for url, _ in clock.requests]
+    assert hosts == ["a.example", "b.example", "c.example", "a.example"]
+    # b and c took 0.5 s after a.example's first request ended: 0.5 s of the delay is left.
+    assert clock.sleeps == [0.5]
 
 
 def test_bad_options_are_a_clear_error(db):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from letters.models import Endorsement, Letter, Organisation, Signature
-from tests.conftest import DEMO_FIXTURE, NSPCC_SLUG
+from tests.helpers import DEMO_FIXTURE, NSPCC_SLUG
 
 APPLE_SLUG = "2021-08-06_apple-privacy-letter"
 

@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from letters.insight.citation import bibtex_citation, escape_bibtex, plain_citation
 from tests import factories
+from tests.helpers import rendering_context
 
 ACCESSED = datetime.date(2026, 11, 29)
 URL = "https://tracker.example.org/letters/2020-02-06_nspcc-led-letter-to-zuckerberg/"
@@ -95,3 +98,23 @@ def test_the_letter_page_offers_the_citation_without_a_stale_date(client, nspcc_
 def test_citations_of_unknown_or_draft_letters_are_404(client, draft_letter):
     assert client.get(f"/letters/{draft_letter.slug}/cite.bib").status_code == 404
     assert client.get("/letters/nope/cite.txt").status_code == 404
+
+
+def test_the_letter_pages_citation_comes_from_the_view_and_renders_without_a_query(
+    client, db, django_assert_num_queries
+):
+    letter = factories.LetterFactory(title="Keep kids safe", slug="keep-kids-safe", date="2020")
+    factories.OrganiserFactory(letter=letter, name="NSPCC")
+    factories.SignatureFactory(letter=letter, organisation__name="Barnardo's")
+
+    response = client.get(letter.get_absolute_url())
+
+    url = "http://testserver/letters/keep-kids-safe/"
+    assert response.context["citation"] == {
+        "text": plain_citation(letter, url, None),
+        "bibtex": bibtex_citation(letter, url, None),
+    }
+    context = rendering_context(response)
+    with django_assert_num_queries(0):
+        html = render_to_string("letters/public/letter_detail.html", context)
+    assert escape(plain_citation(letter, url, None)) in html

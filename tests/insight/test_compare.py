@@ -1,10 +1,12 @@
 """Comparing two letters: who signed both and who signed only one, through canonical records."""
 
 import pytest
+from django.template.loader import render_to_string
 
 from letters.insight.compare import compare_letters
 from letters.models import Letter, SignatureStatus
 from tests import factories
+from tests.helpers import rendering_context
 
 CIVIL_SOCIETY = "2019-10-04_civil-society-letter-facebook-e2ee"
 CDT_TO_APPLE = "2021-08-19_cdt-coalition-letter-to-tim-cook"
@@ -175,6 +177,24 @@ def test_an_organisation_page_lists_its_most_frequent_co_signers(client, db):
     assert "Often</a> — 3 letters in common" in section
     assert "Once</a> — 1 letter in common" in section
     assert "Gone" not in section and "Hidden" not in section and ">Hub<" not in section
+
+
+def test_co_signers_come_from_the_view_and_the_page_renders_them_without_a_query(
+    client, db, django_assert_num_queries
+):
+    organisation = factories.OrganisationFactory(name="Hub")
+    often = factories.OrganisationFactory(name="Often")
+    for letter in factories.LetterFactory.create_batch(2):
+        factories.SignatureFactory(letter=letter, organisation=organisation)
+        factories.SignatureFactory(letter=letter, organisation=often)
+
+    response = client.get(organisation.get_absolute_url())
+
+    assert [(o, o.shared) for o in response.context["co_signers"]] == [(often, 2)]
+    context = rendering_context(response)
+    with django_assert_num_queries(0):
+        html = render_to_string("letters/public/organisation_detail.html", context)
+    assert "Often</a> — 2 letters in common" in html
 
 
 def test_a_long_comparison_lists_the_first_signers_and_counts_them_all(client, db, monkeypatch):

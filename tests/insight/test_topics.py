@@ -3,6 +3,7 @@
 from letters.insight.topics import topic_table
 from letters.models import Side, Topic
 from tests import factories
+from tests.helpers import count_queries
 
 GOVERNMENT = "2019-10-04_barr-patel-dutton-mcaleenan-letter-to-zuckerberg"
 CIVIL_SOCIETY = "2019-10-04_civil-society-letter-facebook-e2ee"
@@ -76,8 +77,6 @@ def test_topic_names_are_escaped(client, db):
 
 
 def test_topic_page_queries_do_not_grow_with_letters_or_signers(client, db):
-    from tests.test_query_counts import count_queries
-
     topic = Topic.objects.create(slug="grow", name="Grow")
     letters = factories.LetterFactory.create_batch(2)
     topic.letters.add(*letters)

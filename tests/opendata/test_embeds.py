@@ -2,8 +2,11 @@
 
 from xml.etree import ElementTree
 
+from django.template import Context, Template
+
+from letters.models import Letter
 from tests import factories
-from tests.test_security_headers import csp_directives, inline_code
+from tests.helpers import csp_directives, inline_code
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -102,3 +105,19 @@ def test_the_widget_shows_the_reported_count_beside_the_listed_one(client, db):
 
     assert "<strong>2</strong> listed signatories" in html
     assert "128–129 reported (sources differ)" in html
+
+
+def test_the_snippet_tag_asks_the_database_nothing(rf, published_letter, django_assert_num_queries):
+    factories.create_signatures(published_letter, 2)
+    letter = Letter.objects.get(pk=published_letter.pk)
+    template = Template(
+        "{% load embed_tags %}"
+        "{% letter_embed_code letter 'badge' %}\n{% letter_embed_code letter 'widget' %}"
+    )
+    context = Context({"letter": letter, "request": rf.get("/")})
+
+    with django_assert_num_queries(0):
+        badge, widget = template.render(context).splitlines()
+
+    assert "badge.svg" in badge and "2 listed signatories" in badge
+    assert "http://testserver/letters/letter-to-a-platform/widget/" in widget

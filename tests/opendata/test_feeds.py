@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from letters.opendata.feeds import FEED_ITEMS
 from tests import factories
-from tests.test_query_counts import count_queries
+from tests.helpers import count_queries
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

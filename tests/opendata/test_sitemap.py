@@ -66,3 +66,20 @@ def test_the_sitemap_index_pages_large_sections(client, published_letter, monkey
     assert {signer.get_absolute_url() for signer in signers} <= locations(client)
     assert client.get("/sitemap-organisations.xml?p=4").status_code == 404
     assert client.get("/sitemap-nonsense.xml").status_code == 404
+
+
+def test_the_sitemap_lists_exactly_the_topics_the_topic_list_shows(
+    client, published_letter, draft_letter
+):
+    debate = Topic.objects.create(slug="debate", name="Debate")
+    debate.letters.add(published_letter, draft_letter)
+    drafts_only = Topic.objects.create(slug="drafts-only", name="Drafts only")
+    drafts_only.letters.add(draft_letter)
+    Topic.objects.create(slug="empty", name="Empty")
+
+    listed = client.get("/topics/").context["topics"]
+    in_sitemap = {url for url in locations(client) if url.startswith("/topics/")} - {"/topics/"}
+
+    assert [(topic.slug, topic.letter_count) for topic in listed] == [("debate", 1)]
+    assert in_sitemap == {"/topics/debate/"}
+    assert client.get("/topics/drafts-only/").status_code == 404

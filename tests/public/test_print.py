@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from letters.models import SignatureStatus
 from letters.public.printing import full_public_list
 from tests import factories
-from tests.test_security_headers import assert_strict_policy, inline_code
+from tests.helpers import assert_strict_policy, inline_code
 
 
 @pytest.fixture

@@ -4,20 +4,12 @@ Each test measures a page, adds many more rows of what the page lists, and measu
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from letters.models import SignatureStatus
 from tests import factories
+from tests.helpers import count_queries
 
 HX = {"HX-Request": "true"}
-
-
-def count_queries(client, url: str, headers: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, headers=headers or {})
-    assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 def add_letter_content(letter, count: int) -> None:

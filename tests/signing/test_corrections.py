@@ -8,7 +8,6 @@ without the reporter's email, address or message.
 from datetime import date
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -17,19 +16,17 @@ from letters.models import (
     CorrectionRequest,
     CorrectionStatus,
     Letter,
-    Organisation,
-    Person,
     Signature,
     SignatureStatus,
-    SignupRequest,
 )
 from tests import factories
+from tests.signing.helpers import row_counts
 
 
 @pytest.fixture
-def tracked(db) -> Letter:
+def tracked(published_letter) -> Letter:
     """A letter we only track: no sign-ups, but reports are welcome."""
-    return factories.LetterFactory(title="Tracked letter", slug="tracked-letter")
+    return published_letter
 
 
 @pytest.fixture
@@ -50,19 +47,6 @@ def report_url(letter: Letter) -> str:
 
 def log_url(letter: Letter) -> str:
     return reverse("correction_log", args=[letter.slug])
-
-
-def row_counts() -> dict[str, int]:
-    models = (SignupRequest, Signature, Organisation, Person, CorrectionRequest, Correction)
-    return {model.__name__: model.objects.count() for model in models}
-
-
-@pytest.fixture
-def nothing_written(db):
-    before = row_counts()
-    yield
-    assert row_counts() == before
-    assert mail.outbox == []
 
 
 # ---------------------------------------------------------------------------
@@ -309,7 +293,7 @@ def test_staff_see_the_report_in_the_queue(curator_client, reported):
     form = curator_client.get(change_url(reported))
 
     assert queue.status_code == 200
-    assert "Tracked letter" in queue.content.decode()
+    assert "Letter to a platform" in queue.content.decode()
     assert form.status_code == 200
     html = form.content.decode()
     assert "Secret details: it is Lovelace." in html

@@ -6,7 +6,6 @@ parallel requests on both databases.
 """
 
 import http.cookiejar
-import itertools
 import re
 import threading
 import time
@@ -24,10 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from letters.models import (
-    CorrectionRequest,
     Letter,
-    Organisation,
-    Person,
     RateLimitHit,
     Signature,
     SignatureStatus,
@@ -35,21 +31,7 @@ from letters.models import (
 )
 from letters.signing.services import hash_token
 from tests import factories
-
-_addresses = itertools.count()
-
-
-@pytest.fixture
-def hosted(db) -> Letter:
-    return factories.LetterFactory(
-        title="Hosted letter", slug="hosted-letter", accepts_signups=True
-    )
-
-
-def new_ip() -> str:
-    """A fresh client address, so that the per-IP rate limit stays out of the way."""
-    n = next(_addresses)
-    return f"198.18.{n // 250}.{n % 250 + 1}"
+from tests.signing.helpers import new_ip, row_counts
 
 
 def sign_url(letter: Letter) -> str:
@@ -60,18 +42,14 @@ def withdraw_url(letter: Letter) -> str:
     return reverse("withdraw_signature", args=[letter.slug])
 
 
-def row_counts() -> dict[str, int]:
-    models = (SignupRequest, Signature, Organisation, Person, CorrectionRequest)
-    return {model.__name__: model.objects.count() for model in models}
-
-
-@pytest.fixture
-def nothing_written(hosted):
-    """Fails the test if any sign-up, signature, signer or report was written, or mail sent."""
-    before = row_counts()
-    yield
-    assert row_counts() == before
-    assert mail.outbox == []
+def recorded_requests() -> list[tuple[str, str, str, str]]:
+    """(letter, action, name or email, client address) of every request written. A bot's
+    submission is answered like a real one, so only this tells the two apart."""
+    requests = SignupRequest.objects.order_by("pk")
+    return [
+        (request.letter.slug, request.action, request.name or request.email, request.ip_address)
+        for request in requests.select_related("letter")
+    ]
 
 
 def assert_refused(response, field: str | None = None) -> None:
@@ -110,8 +88,10 @@ REFUSED_NAMES = [
 
 
 @pytest.mark.parametrize("name", REFUSED_NAMES)
-def test_names_that_are_spam_formulas_or_hidden_text_are_refused(client, nothing_written, name):
-    response = client.post(sign_url(Letter.objects.get()), factories.sign_form(name=name))
+def test_names_that_are_spam_formulas_or_hidden_text_are_refused(
+    client, hosted, nothing_written, name
+):
+    response = client.post(sign_url(hosted), factories.sign_form(name=name))
 
     assert_refused(response, "name")
 
@@ -120,10 +100,12 @@ def test_names_that_are_spam_formulas_or_hidden_text_are_refused(client, nothing
 @pytest.mark.parametrize(
     "value", ["Lovelace \u202eLtd", "see https://spam.example", "=cmd|' /C calc'!A0"]
 )
-def test_every_public_text_field_is_checked_like_the_name(client, nothing_written, field, value):
+def test_every_public_text_field_is_checked_like_the_name(
+    client, hosted, nothing_written, field, value
+):
     data = factories.organisation_sign_form(**{field: value})
 
-    response = client.post(sign_url(Letter.objects.get()), data)
+    response = client.post(sign_url(hosted), data)
 
     assert_refused(response, field)
 
@@ -133,11 +115,11 @@ def test_every_public_text_field_is_checked_like_the_name(client, nothing_writte
     ["signer_kind", "name", "affiliation", "role", "country", "website", "contact_name", "email"]
     + ["started"],
 )
-def test_a_nul_byte_in_any_field_is_refused(client, nothing_written, field):
+def test_a_nul_byte_in_any_field_is_refused(client, hosted, nothing_written, field):
     data = factories.organisation_sign_form()
     data[field] = data[field][:3] + "\x00" + data[field][3:]
 
-    response = client.post(sign_url(Letter.objects.get()), data)
+    response = client.post(sign_url(hosted), data)
 
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -157,8 +139,8 @@ def test_a_nul_byte_in_any_field_is_refused(client, nothing_written, field):
         "a" * 320 + "@example.org",
     ],
 )
-def test_invalid_emails_are_refused(client, nothing_written, email):
-    response = client.post(sign_url(Letter.objects.get()), factories.sign_form(email=email))
+def test_invalid_emails_are_refused(client, hosted, nothing_written, email):
+    response = client.post(sign_url(hosted), factories.sign_form(email=email))
 
     assert_refused(response, "email")
 
@@ -174,34 +156,34 @@ def test_invalid_emails_are_refused(client, nothing_written, email):
         ({"website": "https://" + "a" * 300 + ".example/"}, "website"),
     ],
 )
-def test_missing_or_malformed_fields_are_refused(client, nothing_written, changes, field):
+def test_missing_or_malformed_fields_are_refused(client, hosted, nothing_written, changes, field):
     data = {**factories.organisation_sign_form(), **changes}
 
-    response = client.post(sign_url(Letter.objects.get()), data)
+    response = client.post(sign_url(hosted), data)
 
     assert_refused(response, field)
 
 
-def test_a_missing_consent_box_is_refused(client, nothing_written):
+def test_a_missing_consent_box_is_refused(client, hosted, nothing_written):
     data = factories.sign_form()
     del data["consent"]
 
-    assert_refused(client.post(sign_url(Letter.objects.get()), data), "consent")
+    assert_refused(client.post(sign_url(hosted), data), "consent")
 
 
-def test_an_organisation_needs_a_contact_name(client, nothing_written):
+def test_an_organisation_needs_a_contact_name(client, hosted, nothing_written):
     data = factories.organisation_sign_form(contact_name="")
 
-    response = client.post(sign_url(Letter.objects.get()), data)
+    response = client.post(sign_url(hosted), data)
 
     assert_refused(response, "contact_name")
     assert "Give the name of the person signing for it." in response.content.decode()
 
 
-def test_the_form_is_shown_again_with_what_was_typed(client, nothing_written):
+def test_the_form_is_shown_again_with_what_was_typed(client, hosted, nothing_written):
     data = factories.sign_form(name="=1+1", country="Wales")
 
-    html = client.post(sign_url(Letter.objects.get()), data).content.decode()
+    html = client.post(sign_url(hosted), data).content.decode()
 
     assert 'value="Wales"' in html
     assert "cannot start with" in html
@@ -226,27 +208,29 @@ def test_a_name_whose_normalised_form_is_longer_is_still_accepted(client, hosted
 # ---------------------------------------------------------------------------
 
 
-def test_a_filled_honeypot_is_answered_like_a_success_and_writes_nothing(client, nothing_written):
-    letter = Letter.objects.get()
-    genuine = client.post(sign_url(letter), factories.sign_form(), REMOTE_ADDR=new_ip())
+def test_a_filled_honeypot_is_answered_like_a_success_and_writes_nothing(
+    client, hosted, nothing_written
+):
+    genuine = client.post(sign_url(hosted), factories.sign_form(), REMOTE_ADDR=new_ip())
     SignupRequest.objects.all().delete()
     RateLimitHit.objects.all().delete()
     mail.outbox.clear()
 
     bot = client.post(
-        sign_url(letter), factories.sign_form(homepage="https://spam.example"), REMOTE_ADDR=new_ip()
+        sign_url(hosted), factories.sign_form(homepage="https://spam.example"), REMOTE_ADDR=new_ip()
     )
 
     assert (bot.status_code, bot["Location"]) == (genuine.status_code, genuine["Location"])
     assert RateLimitHit.objects.count() == 0
 
 
-def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(client, settings, nothing_written):
+def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(
+    client, settings, hosted, nothing_written
+):
     settings.SIGNUP_MIN_SECONDS = 30
-    letter = Letter.objects.get()
-    started = client.get(sign_url(letter)).context["form"].initial["started"]
+    started = client.get(sign_url(hosted)).context["form"].initial["started"]
 
-    response = client.post(sign_url(letter), factories.sign_form(started=started))
+    response = client.post(sign_url(hosted), factories.sign_form(started=started))
 
     assert response.status_code == 400
     assert "quicker than anyone can read the form" in response.content.decode()
@@ -258,6 +242,9 @@ def test_a_form_sent_after_the_minimum_time_is_accepted(client, settings, hosted
     response = client.post(sign_url(hosted), factories.sign_form(started=factories.started(31)))
 
     assert response.status_code == 302
+    assert recorded_requests() == [("hosted-letter", "sign", "Ada Lovelace", "127.0.0.1")]
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.org"]
 
 
 def forged(value: str = "form", salt: str = "letters.forms.started", key: str | None = None):
@@ -276,14 +263,14 @@ def forged(value: str = "form", salt: str = "letters.forms.started", key: str | 
         pytest.param(lambda: factories.started(seconds_ago=25 * 3600), id="more than a day old"),
     ],
 )
-def test_a_missing_forged_or_stale_start_time_is_refused(client, nothing_written, started):
+def test_a_missing_forged_or_stale_start_time_is_refused(client, hosted, nothing_written, started):
     data = factories.sign_form()
     if started is None:
         del data["started"]
     else:
         data["started"] = started() if callable(started) else started
 
-    response = client.post(sign_url(Letter.objects.get()), data)
+    response = client.post(sign_url(hosted), data)
 
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -296,9 +283,9 @@ def test_a_missing_forged_or_stale_start_time_is_refused(client, nothing_written
 
 
 @pytest.mark.parametrize("url_name", ["sign_letter", "withdraw_signature"])
-def test_a_post_without_a_csrf_token_is_forbidden(nothing_written, url_name):
+def test_a_post_without_a_csrf_token_is_forbidden(hosted, nothing_written, url_name):
     client = Client(enforce_csrf_checks=True)
-    url = reverse(url_name, args=[Letter.objects.get().slug])
+    url = reverse(url_name, args=[hosted.slug])
     client.get(url)  # the cookie alone is not enough
 
     response = client.post(url, {**factories.sign_form(), **factories.withdraw_form()})
@@ -316,6 +303,9 @@ def test_a_post_with_the_forms_csrf_token_is_accepted(hosted):
     )
 
     assert response.status_code == 302
+    assert recorded_requests() == [("hosted-letter", "sign", "Ada Lovelace", "127.0.0.1")]
+    (message,) = mail.outbox
+    assert message.to == ["ada@example.org"]
 
 
 def test_fields_that_are_not_on_the_form_are_ignored(client, hosted, settings):
@@ -405,10 +395,10 @@ def test_the_stored_hash_is_not_a_confirmation_token(client, hosted):
         ({"reason": "x" * 501}, "reason"),
     ],
 )
-def test_bad_withdrawals_are_refused(client, nothing_written, changes, field):
+def test_bad_withdrawals_are_refused(client, hosted, nothing_written, changes, field):
     data = factories.withdraw_form(**changes)
 
-    response = client.post(withdraw_url(Letter.objects.get()), data)
+    response = client.post(withdraw_url(hosted), data)
 
     assert_refused(response, field)
 
@@ -422,12 +412,13 @@ def test_a_reason_over_several_lines_is_accepted(client, hosted):
     assert SignupRequest.objects.get().reason == reason
 
 
-def test_a_withdrawal_honeypot_writes_nothing(client, nothing_written):
+def test_a_withdrawal_honeypot_writes_nothing(client, hosted, nothing_written):
     data = factories.withdraw_form(homepage="x")
 
-    response = client.post(withdraw_url(Letter.objects.get()), data)
+    response = client.post(withdraw_url(hosted), data)
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("signup_sent", args=[hosted.slug])
 
 
 # ---------------------------------------------------------------------------
@@ -485,13 +476,20 @@ def test_five_submissions_in_five_minutes_are_the_most(client, hosted, earlier, 
     # Hits older than five minutes no longer count.
     RateLimitHit.objects.create(key=hit.key, created_at=timezone.now() - timedelta(seconds=301))
 
-    assert sign(client, hosted, 1).status_code == status
+    response = sign(client, hosted, 1)
+
+    assert response.status_code == status
+    assert SignupRequest.objects.filter(name="Person 1").exists() == (status == 302)
 
 
 def test_another_address_is_not_limited(client, hosted):
     sign(client, hosted, 1, REMOTE_ADDR="203.0.113.50")
 
     assert sign(client, hosted, 2, REMOTE_ADDR="203.0.113.51").status_code == 302
+    assert recorded_requests() == [
+        ("hosted-letter", "sign", "Person 1", "203.0.113.50"),
+        ("hosted-letter", "sign", "Person 2", "203.0.113.51"),
+    ]
 
 
 def test_another_letter_is_not_limited(client, hosted):
@@ -499,6 +497,10 @@ def test_another_letter_is_not_limited(client, hosted):
     sign(client, hosted, 1)
 
     assert sign(client, other, 2).status_code == 302
+    assert recorded_requests() == [
+        ("hosted-letter", "sign", "Person 1", "203.0.113.50"),
+        ("other-hosted", "sign", "Person 2", "203.0.113.50"),
+    ]
 
 
 def test_signing_and_withdrawing_are_limited_separately(client, hosted):
@@ -509,6 +511,10 @@ def test_signing_and_withdrawing_are_limited_separately(client, hosted):
     )
 
     assert response.status_code == 302
+    assert recorded_requests() == [
+        ("hosted-letter", "sign", "Person 1", "203.0.113.50"),
+        ("hosted-letter", "withdraw", "ada@example.org", "203.0.113.50"),
+    ]
 
 
 def test_behind_a_trusted_proxy_the_limit_follows_the_forwarded_address(client, hosted, settings):

@@ -4,7 +4,6 @@ Nothing a visitor sends is public or counted until a curator approves it, and ev
 submission gets the same answer, new or duplicate, so nobody learns who has signed.
 """
 
-import itertools
 import re
 import unicodedata
 from datetime import timedelta
@@ -28,27 +27,14 @@ from letters.models import (
     SignupRequest,
 )
 from tests import factories
+from tests.signing.helpers import new_ip, row_counts
 
 CHANGELIST = reverse("admin:letters_signature_changelist")
-_addresses = itertools.count()
 
 
 @pytest.fixture(autouse=True)
 def no_minimum_fill_time(settings):
     settings.SIGNUP_MIN_SECONDS = 0
-
-
-@pytest.fixture
-def hosted(db) -> Letter:
-    return factories.LetterFactory(
-        title="Hosted letter", slug="hosted-letter", accepts_signups=True
-    )
-
-
-def new_ip() -> str:
-    """A fresh client address, so that the per-IP rate limit stays out of the way."""
-    n = next(_addresses)
-    return f"198.18.{n // 250}.{n % 250 + 1}"
 
 
 def post_sign(client, letter, data, ip=None):
@@ -66,11 +52,6 @@ def confirm_path(message) -> str:
     match = re.search(r"https?://[^/\s]+(/signups/confirm/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
-
-
-def row_counts() -> dict[str, int]:
-    models = (SignupRequest, Signature, Organisation, Person, CorrectionRequest)
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def counts(letter: Letter) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path
 
-from tests.test_security_headers import assert_strict_policy, inline_code
+from tests.helpers import assert_strict_policy, inline_code
 
 
 def broken_view(request):

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from letters.models import Endorsement, Letter, Organisation, Person, Signature, Source, Topic
-from tests.test_security_headers import csp_directives
+from tests.helpers import csp_directives
 
 EMBEDDABLE = {"letter_badge", "letter_widget"}
 

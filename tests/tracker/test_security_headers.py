@@ -4,7 +4,6 @@ framing except for views marked embeddable, and no cookie on anonymous public pa
 
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.http import HttpResponse
@@ -12,41 +11,10 @@ from django.urls import path, reverse
 
 from letters.models import Organisation, Person
 from tests import factories
+from tests.helpers import assert_strict_policy, csp_directives, inline_code
 from tracker.security import embeddable
 
 HX = {"HX-Request": "true"}
-
-
-def csp_directives(response) -> dict[str, list[str]]:
-    header = response.headers["Content-Security-Policy"]
-    directives = (part.split() for part in header.split(";") if part.strip())
-    return {name: values for name, *values in directives}
-
-
-class InlineCode(HTMLParser):
-    """What a strict policy would block in a page: inline scripts, event handler and style
-    attributes, <style> elements, javascript: URLs, and htmx's eval-based hx-on."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "style":
-            self.found.append("<style>")
-        if tag == "script" and not dict(attrs).get("src"):
-            self.found.append("<script> without src")
-        for name, value in attrs:
-            if name.startswith("on") or name == "style" or name.startswith("hx-on"):
-                self.found.append(f"<{tag} {name}=...>")
-            if value and value.strip().lower().startswith("javascript:"):
-                self.found.append(f"<{tag} {name}=javascript:...>")
-
-
-def inline_code(response) -> list[str]:
-    parser = InlineCode()
-    parser.feed(response.content.decode())
-    return parser.found
 
 
 def assert_common_headers(response) -> None:
@@ -58,17 +26,6 @@ def assert_common_headers(response) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] in {"same-origin", "strict-origin-when-cross-origin"}
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-
-
-def assert_strict_policy(response) -> None:
-    directives = csp_directives(response)
-    assert directives["default-src"] == ["'self'"]
-    assert directives["script-src"] == ["'self'"]
-    assert directives["style-src"] == ["'self'"]
-    assert directives["img-src"] == ["'self'", "data:"]
-    assert directives["form-action"] == ["'self'"]
-    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
-    assert "'unsafe-eval'" not in response.headers["Content-Security-Policy"]
 
 
 def public_urls(letter) -> list[tuple[str, dict]]:
