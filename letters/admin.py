@@ -9,10 +9,13 @@ Features keep their admin code beside the rest of their code: imports
 (curation/status_actions.py), and what the public sends (letters/signing/admin.py).
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,13 +41,17 @@ from .models import (
     ReportedCount,
     Response,
     Signature,
+    SignatureQuerySet,
     Source,
     Topic,
 )
 from .signing.admin import SignupModerationActions
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-class HttpsByDefault:
+
+class HttpsByDefault(admin.ModelAdmin):
     """A URL typed without a scheme means https (Django 6's default, chosen now)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -56,10 +63,10 @@ class LinkCheckFilter(admin.SimpleListFilter):
     title = "link check"
     parameter_name = "link"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("dead", "Dead"), ("ok", "OK"), ("unchecked", "Unchecked")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Source]) -> QuerySet[Source]:
         checked = Q(link_checked_at__isnull=False)
         dead = checked & (Q(link_status__isnull=True) | Q(link_status__gte=400))
         if self.value() == "dead":
@@ -78,7 +85,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     `/history/abc/` would be a 500.
     """
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         if not (str(object_id).isdigit() and str(version_id).isdigit()):
             raise Http404("No such history record.")
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -113,29 +126,29 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
 class SignatureOfSignerInline(ReadOnlyInline):
     model = Signature
-    fields = ["letter", "published_name", "role", "status"]
+    fields = ("letter", "published_name", "role", "status")
     readonly_fields = fields
     verbose_name = "letter signed"
     verbose_name_plural = "letters signed"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signature]:
         return super().get_queryset(request).select_related("letter")
 
 
 class EndorsementOfEndorserInline(ReadOnlyInline):
     model = Endorsement
-    fields = ["letter", "office", "date", "stance", "source"]
+    fields = ("letter", "office", "date", "stance", "source")
     readonly_fields = fields
     verbose_name = "letter endorsed"
     verbose_name_plural = "letters endorsed"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Endorsement]:
         return super().get_queryset(request).select_related("letter", "source")
 
 
@@ -163,6 +176,12 @@ class PersonAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     merge = staticmethod(merge_people)
 
 
+class LetterCount(TypedDict):
+    """What `TopicAdmin.get_queryset` annotates each topic with."""
+
+    letter_count: int
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     """A public debate several letters belong to; letters join it from their own form."""
@@ -171,11 +190,11 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         return super().get_queryset(request).annotate(letter_count=models.Count("letters"))
 
     @admin.display(description="Letters", ordering="letter_count")
-    def letter_count(self, topic: Topic) -> int:
+    def letter_count(self, topic: "WithAnnotations[Topic, LetterCount]") -> int:
         return topic.letter_count
 
 
@@ -209,7 +228,7 @@ class NewSignatureInline(admin.TabularInline):
     verbose_name = "new signatory"
     verbose_name_plural = "add signatories (existing ones: use the link above)"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signature]:
         return super().get_queryset(request).none()
 
 
@@ -266,13 +285,17 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         LetterCorrectionInline,
     ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Letter | None = None
+    ) -> list[str] | tuple[str, ...]:
         # The slug is the letter's stable public identifier: set once, never edited.
         if obj is not None:
             return [*self.readonly_fields, "slug"]
         return self.readonly_fields
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Letter | None = None
+    ) -> dict[str, Sequence[str]]:
         return {} if obj is not None else {"slug": ["title"]}
 
     @admin.display(description="Date", ordering="date")
@@ -280,7 +303,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         return letter.display_date
 
     @admin.action(description="Publish selected letters", permissions=["change"])
-    def publish_selected(self, request, queryset):
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Letter]) -> None:
         result = publish(queryset)
         if result.published:
             titles = ", ".join(letter.title for letter in result.published)
@@ -294,7 +317,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
 
     @admin.display(description="Signatures")
     def signatures_link(self, letter: Letter) -> str:
-        if letter.pk is None:
+        if letter._state.adding:
             return "—"
         url = reverse("admin:letters_signature_changelist") + f"?letter__id__exact={letter.pk}"
         return format_html('<a href="{}">View and filter the signatures</a>', url)
@@ -304,11 +327,13 @@ class SignerKindFilter(admin.SimpleListFilter):
     title = "signer kind"
     parameter_name = "kind"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("organisation", "Organisation"), ("individual", "Individual")]
 
-    def queryset(self, request, queryset):
-        return queryset.of_kind(self.value()) if self.value() else queryset
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Signature]) -> QuerySet[Signature]:
+        kind = self.value()
+        # The changelist filters the signature admin's own queryset.
+        return cast(SignatureQuerySet, queryset).of_kind(kind) if kind else queryset
 
 
 @admin.register(Signature)
@@ -349,7 +374,7 @@ class SignatureAdmin(SignupModerationActions, SignatureStatusActions, HistoryAdm
         "reject_same_email_domain",
     ]
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
 
 

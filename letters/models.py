@@ -1,9 +1,11 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
-from typing import ClassVar
+from collections.abc import Collection, Container, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -14,6 +16,12 @@ from .lib.slugs import unique_slug
 from .lib.text import normalise
 from .page_cache import public_content_changed
 from .search_index import matching_ids
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+    from simple_history.manager import HistoryManager
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -30,8 +38,8 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SourceQuerySet(models.QuerySet):
-    def public(self):
+class SourceQuerySet(models.QuerySet["Source"]):
+    def public(self) -> Self:
         """Sources cited by something public. A source cited only by a draft letter, or by
         a sign-up still in moderation, could reveal it, so it stays out."""
         published = Visibility.PUBLISHED
@@ -47,14 +55,14 @@ class SourceQuerySet(models.QuerySet):
             Letter.objects.filter(visibility=published, quotes__source=source),
             Letter.objects.filter(visibility=published, responses__source=source),
         ]
-        condition = Q()
+        condition: Q | Combinable = Q()
         for rows in cited_by:
             condition |= Exists(rows)
         return self.filter(condition)
 
 
-class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
-    def get_by_natural_key(self, url):
+class SourceManager(models.Manager["Source"]):
+    def get_by_natural_key(self, url: str) -> "Source":
         return self.get(url=url)
 
 
@@ -92,8 +100,11 @@ class Source(models.Model):
         max_length=300, blank=True, editable=False, help_text="Why the last link check failed."
     )
 
-    objects = SourceManager()
+    objects = SourceManager.from_queryset(SourceQuerySet)()
     history = HistoricalRecords(excluded_fields=["link_checked_at", "link_status", "link_error"])
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["outlet", "url"]
@@ -104,10 +115,10 @@ class Source(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.headline or self.outlet or self.url
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.url,)
 
     @property
@@ -139,20 +150,24 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class SlugManager(models.Manager[_M]):
+    def get_by_natural_key(self, slug: str) -> _M:
         return self.get(slug=slug)
 
 
-class SignerQuerySet(models.QuerySet):
+class SignerQuerySet(models.QuerySet[_M]):
     """Selection shared by organisations and people."""
 
-    def public(self):
+    def public(self) -> Self:
         """Those that appear on a published letter: signing publicly, endorsing, organising
         or being addressed. Someone known only from a pending sign-up stays private."""
         published = Q(letter__visibility=Visibility.PUBLISHED)
         signer = OuterRef("pk")
         field = self.model._meta.model_name  # "organisation" or "person"
+        assert field  # optional only while a model class is being built
         return self.filter(
             Exists(Signature.objects.public().filter(**{field: signer}))
             | Exists(Endorsement.objects.filter(published, **{field: signer}))
@@ -160,17 +175,18 @@ class SignerQuerySet(models.QuerySet):
             | Exists(Addressee.objects.filter(published, **{field: signer}))
         )
 
-    def matching(self, query: str):
+    def matching(self, query: str) -> Self:
         needle = normalise(query)
         if not needle:
             return self
         return self.filter(search_text__contains=needle)
 
 
-class SignerManager(SlugManager.from_queryset(SignerQuerySet)):
-    def _redirects(self) -> models.Manager:
+class SignerManager(SlugManager[_M]):
+    def _redirects(self) -> "models.Manager[Redirect]":
         """The table of old slugs of records merged into one of these (301s)."""
-        return self.model._meta.get_field("redirects_from").related_model.objects
+        redirect = self.model._meta.get_field("redirects_from").related_model
+        return cast("type[Redirect]", redirect)._default_manager
 
     def slug_is_taken(self, slug: str) -> bool:
         """A slug is taken by a record, or by a merged record's URL that must keep
@@ -183,8 +199,13 @@ class SignerManager(SlugManager.from_queryset(SignerQuerySet)):
         taken.update(self._redirects().values_list("old_slug", flat=True))
         return taken
 
-    def unique_slug(self, name: str) -> str:
-        return unique_slug(name, self.slug_is_taken, fallback=self.model._meta.model_name)
+    def unique_slug(self, name: str, taken: Container[str] | None = None) -> str:
+        """A free slug for `name`; `taken` is what `taken_slugs` loaded, for a bulk creation
+        that keeps it up to date (without it, the database is asked)."""
+        is_taken = taken.__contains__ if taken is not None else self.slug_is_taken
+        fallback = self.model._meta.model_name
+        assert fallback  # optional only while a model class is being built
+        return unique_slug(name, is_taken, fallback=fallback)
 
 
 class Signer(models.Model):
@@ -199,7 +220,12 @@ class Signer(models.Model):
         blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
     )
 
-    objects = SignerManager()
+    objects = SignerManager.from_queryset(SignerQuerySet)()
+    # Each signer model keeps its own history (see Organisation and Person).
+    history: ClassVar["HistoryManager"]
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
 
     class Meta:
         abstract = True
@@ -208,13 +234,13 @@ class Signer(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="%(class)s_name_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse(f"{self._meta.model_name}_detail", args=[self.slug])
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
@@ -234,8 +260,11 @@ class Organisation(Signer):
         ]
 
 
-class AliasManager(models.Manager):
-    def get_by_natural_key(self, owner_slug, name):
+_A = TypeVar("_A", bound="Alias")
+
+
+class AliasManager(models.Manager[_A]):
+    def get_by_natural_key(self, owner_slug: str, name: str) -> _A:
         return self.get(**{f"{self.model.owner_field}__slug": owner_slug, "name": name})
 
 
@@ -254,17 +283,18 @@ class Alias(models.Model):
         abstract = True
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
     def owner(self) -> "Organisation | Person":
         return getattr(self, self.owner_field)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.owner.slug, self.name)
 
-    natural_key.dependencies = ["letters.organisation", "letters.person"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.organisation", "letters.person"]  # type: ignore[attr-defined]
 
 
 class OrganisationAlias(Alias):
@@ -321,7 +351,7 @@ class Redirect(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.old_slug} → {getattr(self, self.owner_field)}"
 
 
@@ -355,18 +385,13 @@ class Side(models.TextChoices):
     MIXED = "mixed", "Mixed or neutral"
 
 
-class TopicQuerySet(models.QuerySet):
-    def public(self):
+class TopicQuerySet(models.QuerySet["Topic"]):
+    def public(self) -> Self:
         """Topics with at least one published letter, with how many (`letter_count`)."""
         published = Q(letters__visibility=Visibility.PUBLISHED)
         return self.annotate(letter_count=Count("letters", filter=published)).filter(
             letter_count__gt=0
         )
-
-
-class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Topic(models.Model):
@@ -376,38 +401,34 @@ class Topic(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="In our own words.")
 
-    objects = TopicManager()
+    objects = SlugManager.from_queryset(TopicQuerySet)()
 
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("topic_detail", args=[self.slug])
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
-class LetterQuerySet(models.QuerySet):
-    def published(self):
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def published(self) -> Self:
         return self.filter(visibility=Visibility.PUBLISHED)
 
-    def matching(self, query: str):
+    def matching(self, query: str) -> Self:
         needle = normalise(query)
         if not needle:
             return self
         return self.filter(search_text__contains=needle)
 
-    def hosted(self):
+    def hosted(self) -> Self:
         """Published letters open for sign-ups on this site; the others we only track."""
         return self.published().filter(accepts_signups=True)
-
-
-class LetterManager(SlugManager.from_queryset(LetterQuerySet)):
-    pass
 
 
 class Letter(models.Model):
@@ -500,7 +521,7 @@ class Letter(models.Model):
         blank=True, editable=False, help_text="Normalised title, kept by the app."
     )
 
-    objects = LetterManager()
+    objects = SlugManager.from_queryset(LetterQuerySet)()
     # The counts, countries and timeline are derived from the signatures, whose own history
     # records every change; recording them here too would only add noise.
     history = HistoricalRecords(
@@ -512,6 +533,9 @@ class Letter(models.Model):
             "search_text",
         ]
     )
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "title"]
@@ -526,13 +550,13 @@ class Letter(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("letter_detail", args=[self.slug])
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     @property
@@ -555,8 +579,8 @@ class Letter(models.Model):
         counts = [c for c in self.reported_counts.all() if c.signatories_value is not None]
         if not counts:
             return ""
-        lowest = min(counts, key=lambda c: c.signatories_value)
-        highest = max(counts, key=lambda c: c.signatories_value)
+        lowest = min(counts, key=lambda c: c.signatories_value or 0)
+        highest = max(counts, key=lambda c: c.signatories_value or 0)
         if lowest.signatories_value == highest.signatories_value:
             return f"{highest.signatories_text} reported"
         plus = "+" if highest.signatories_text.rstrip().endswith("+") else ""
@@ -572,15 +596,17 @@ class Letter(models.Model):
         )
 
 
-class OnLetterQuerySet(models.QuerySet):
+class OnLetterQuerySet(models.QuerySet[_M]):
     """For rows that belong to a letter: public exactly when the letter is published."""
 
-    def public(self):
+    def public(self) -> Self:
         return self.filter(letter__visibility=Visibility.PUBLISHED)
 
 
-class ReportedCountManager(models.Manager.from_queryset(OnLetterQuerySet)):
-    def get_by_natural_key(self, letter_slug, source_url, signatories_text):
+class ReportedCountManager(models.Manager["ReportedCount"]):
+    def get_by_natural_key(
+        self, letter_slug: str, source_url: str, signatories_text: str
+    ) -> "ReportedCount":
         return self.get(
             letter__slug=letter_slug, source__url=source_url, signatories_text=signatories_text
         )
@@ -600,7 +626,7 @@ class ReportedCount(models.Model):
     note = models.TextField(blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reported_counts")
 
-    objects = ReportedCountManager()
+    objects = ReportedCountManager.from_queryset(OnLetterQuerySet)()
 
     class Meta:
         ordering = ["signatories_value", "pk"]
@@ -611,17 +637,18 @@ class ReportedCount(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.signatories_text} signatories ({self.source.label})"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str]:
         return (self.letter.slug, self.source.url, self.signatories_text)
 
-    natural_key.dependencies = ["letters.letter", "letters.source"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter", "letters.source"]  # type: ignore[attr-defined]
 
 
-class LetterPartyManager(models.Manager.from_queryset(OnLetterQuerySet)):
-    def get_by_natural_key(self, letter_slug, name):
+class LetterPartyManager(models.Manager[_M]):
+    def get_by_natural_key(self, letter_slug: str, name: str) -> _M:
         return self.get(letter__slug=letter_slug, name=name)
 
 
@@ -639,7 +666,7 @@ class Addressee(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = LetterPartyManager()
+    objects = LetterPartyManager.from_queryset(OnLetterQuerySet)()
 
     class Meta:
         ordering = ["letter", "position", "pk"]
@@ -647,13 +674,14 @@ class Addressee(models.Model):
             models.UniqueConstraint(fields=["letter", "name"], name="addressee_unique_per_letter"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return ", ".join(part for part in (self.name, self.role) if part)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.letter.slug, self.name)
 
-    natural_key.dependencies = ["letters.letter"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter"]  # type: ignore[attr-defined]
 
 
 class Organiser(models.Model):
@@ -671,7 +699,7 @@ class Organiser(models.Model):
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
     position = models.PositiveIntegerField(default=0)
 
-    objects = LetterPartyManager()
+    objects = LetterPartyManager.from_queryset(OnLetterQuerySet)()
 
     class Meta:
         ordering = ["letter", "position", "pk"]
@@ -683,13 +711,14 @@ class Organiser(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.letter.slug, self.name)
 
-    natural_key.dependencies = ["letters.letter"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter"]  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------
@@ -731,7 +760,9 @@ class Unindexed(Func):
 
     template = "%(expressions)s"
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", **extra_context: Any
+    ) -> "_AsSqlType":
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
@@ -746,20 +777,20 @@ def public_signature(through: str = "") -> Q:
     )
 
 
-class SignatureQuerySet(models.QuerySet):
-    def public(self):
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def public(self) -> Self:
         """Signatures anyone may see: a public status on a published letter."""
         return self.filter(public_signature())
 
-    def public_on(self, letter: "Letter"):
+    def public_on(self, letter: "Letter") -> Self:
         """The signatures `letter`'s public list shows. The letter is the caller's to
         check: published, or a draft a curator previews."""
         return self.filter(letter=letter, status__in=PUBLIC_STATUSES)
 
-    def listed(self):
+    def listed(self) -> Self:
         return self.filter(status__in=LISTED_STATUSES)
 
-    def listed_as_of(self, day: str):
+    def listed_as_of(self, day: str) -> Self:
         """The signatures a letter listed on `day` (an ISO date), from first-listed and
         withdrawal dates, never from when we entered them.
 
@@ -775,14 +806,14 @@ class SignatureQuerySet(models.QuerySet):
         )
         return self.filter(listed_then, first_listed__lte=day).exclude(first_listed="")
 
-    def of_kind(self, kind: str):
+    def of_kind(self, kind: str) -> Self:
         if kind == SignerKind.ORGANISATION:
             return self.filter(organisation__isnull=False)
         if kind == SignerKind.INDIVIDUAL:
             return self.filter(person__isnull=False)
         return self
 
-    def matching(self, query: str):
+    def matching(self, query: str) -> Self:
         """Substring search over published, canonical and alias names, case- and accent-blind.
 
         Served by a trigram index on both databases (see letters/search_index.py).
@@ -795,7 +826,7 @@ class SignatureQuerySet(models.QuerySet):
         # The index narrows the rows; the LIKE keeps the exact substring rule.
         return matches if indexed is None else matches.filter(pk__in=indexed)
 
-    def on_letter_matching(self, letter, query: str):
+    def on_letter_matching(self, letter: "Letter", query: str) -> Self:
         """`letter`'s signatures matching `query`.
 
         With SQLite's search index, each indexed match is checked for the letter instead
@@ -810,7 +841,7 @@ class SignatureQuerySet(models.QuerySet):
 
     # Bulk paths bypass save() and signals, so they keep the letter's counts and list
     # places here, in the same transaction as the change.
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         public_content_changed(self.db)
         derived = signature_list.LIST_FIELDS | signature_list.SEARCHED_FIELDS
         if not (derived | signature_list.SUMMARY_FIELDS) & kwargs.keys():
@@ -821,12 +852,14 @@ class SignatureQuerySet(models.QuerySet):
             if signature_list.SEARCHED_FIELDS & kwargs.keys():
                 signature_list.refresh_signature_search_text(pk for pk, _ in affected)
             new_letter = kwargs.get("letter", kwargs.get("letter_id"))
-            letter_ids = [letter_id for _, letter_id in affected]
+            letter_ids: list[int | None] = [letter_id for _, letter_id in affected]
             letter_ids.append(getattr(new_letter, "pk", new_letter))
             signature_list.refresh(signature_list.letters_with_ids(letter_ids))
         return rows
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(
+        self, objs: Iterable["Signature"], *args: Any, **kwargs: Any
+    ) -> list["Signature"]:
         objs = list(objs)
         for signature in objs:
             if not signature.search_text:
@@ -839,8 +872,10 @@ class SignatureQuerySet(models.QuerySet):
         return created
 
 
-class SignatureManager(models.Manager.from_queryset(SignatureQuerySet)):
-    def get_by_natural_key(self, letter_slug, organisation_slug, person_slug):
+class SignatureManager(models.Manager["Signature"]):
+    def get_by_natural_key(
+        self, letter_slug: str, organisation_slug: str, person_slug: str
+    ) -> "Signature":
         return self.get(
             letter__slug=letter_slug,
             organisation__slug=organisation_slug or None,
@@ -901,8 +936,11 @@ class Signature(models.Model):
         "not public.",
     )
 
-    objects = SignatureManager()
+    objects = SignatureManager.from_queryset(SignatureQuerySet)()
     history = HistoricalRecords(excluded_fields=["search_text", "list_rank"])
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["letter", "position", "published_name"]
@@ -961,10 +999,10 @@ class Signature(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.published_name} on {self.letter}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # `list_rank` is kept in SQL by the letter's list (letters/signature_list.py); an object
         # held in memory would write back a stale place.
         updating = not self._state.adding and not kwargs.get("force_insert")
@@ -976,11 +1014,11 @@ class Signature(models.Model):
             ]
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return f"{self.letter.get_absolute_url()}#signature-{self.pk}"
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         signature = super().from_db(db, field_names, values)
         signature.remember_list_place()
         return signature
@@ -990,17 +1028,19 @@ class Signature(models.Model):
         fields = signature_list.LIST_PLACE_FIELDS
         self._saved_place = tuple(self.__dict__.get(field) for field in fields)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str]:
         return (
             self.letter.slug,
-            self.organisation.slug if self.organisation_id else "",
-            self.person.slug if self.person_id else "",
+            self.organisation.slug if self.organisation else "",
+            self.person.slug if self.person else "",
         )
 
-    natural_key.dependencies = ["letters.letter", "letters.organisation", "letters.person"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter", "letters.organisation", "letters.person"]  # type: ignore[attr-defined]
 
     @property
-    def signer(self):
+    def signer(self) -> Organisation | Person | None:
+        """Who signed; None only on a signature not yet valid (saved ones have one)."""
         return self.organisation or self.person
 
     @property
@@ -1030,8 +1070,10 @@ class EndorsementStance(models.TextChoices):
     OPPOSES = "opposes", "Opposes"
 
 
-class EndorsementManager(models.Manager.from_queryset(OnLetterQuerySet)):
-    def get_by_natural_key(self, letter_slug, source_url, organisation_slug, person_slug):
+class EndorsementManager(models.Manager["Endorsement"]):
+    def get_by_natural_key(
+        self, letter_slug: str, source_url: str, organisation_slug: str, person_slug: str
+    ) -> "Endorsement":
         return self.get(
             letter__slug=letter_slug,
             source__url=source_url,
@@ -1067,8 +1109,11 @@ class Endorsement(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="endorsements")
     note = models.TextField(blank=True, help_text="Public context for this endorsement.")
 
-    objects = EndorsementManager()
+    objects = EndorsementManager.from_queryset(OnLetterQuerySet)()
     history = HistoricalRecords()
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["letter", F("date").asc(nulls_last=True), "pk"]
@@ -1096,18 +1141,19 @@ class Endorsement(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.endorser} {self.get_stance_display().lower()} {self.letter}"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str, str]:
         return (
             self.letter.slug,
             self.source.url,
-            self.organisation.slug if self.organisation_id else "",
-            self.person.slug if self.person_id else "",
+            self.organisation.slug if self.organisation else "",
+            self.person.slug if self.person else "",
         )
 
-    natural_key.dependencies = [
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = [  # type: ignore[attr-defined]
         "letters.letter",
         "letters.source",
         "letters.organisation",
@@ -1115,7 +1161,8 @@ class Endorsement(models.Model):
     ]
 
     @property
-    def endorser(self):
+    def endorser(self) -> Person | Organisation | None:
+        """Who endorsed; None only on an endorsement not yet valid (saved ones have one)."""
         return self.person or self.organisation
 
     @property
@@ -1123,8 +1170,8 @@ class Endorsement(models.Model):
         return format_partial_date(self.date)
 
 
-class QuoteManager(models.Manager.from_queryset(OnLetterQuerySet)):
-    def get_by_natural_key(self, letter_slug, text):
+class QuoteManager(models.Manager["Quote"]):
+    def get_by_natural_key(self, letter_slug: str, text: str) -> "Quote":
         return self.get(letter__slug=letter_slug, text=text)
 
 
@@ -1142,7 +1189,7 @@ class Quote(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="quotes")
     position = models.PositiveIntegerField(default=0)
 
-    objects = QuoteManager()
+    objects = QuoteManager.from_queryset(OnLetterQuerySet)()
 
     class Meta:
         ordering = ["letter", "position", "pk"]
@@ -1151,13 +1198,14 @@ class Quote(models.Model):
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"“{self.text[:60]}” ({self.speaker})"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.letter.slug, self.text)
 
-    natural_key.dependencies = ["letters.letter"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter"]  # type: ignore[attr-defined]
 
 
 class OutcomeKind(models.TextChoices):
@@ -1168,8 +1216,8 @@ class OutcomeKind(models.TextChoices):
     OTHER = "other", "Other event"
 
 
-class ResponseManager(models.Manager.from_queryset(OnLetterQuerySet)):
-    def get_by_natural_key(self, letter_slug, source_url, responder):
+class ResponseManager(models.Manager["Response"]):
+    def get_by_natural_key(self, letter_slug: str, source_url: str, responder: str) -> "Response":
         return self.get(letter__slug=letter_slug, source__url=source_url, responder=responder)
 
 
@@ -1187,7 +1235,7 @@ class Response(models.Model):
     summary = models.TextField(blank=True, help_text="In our own words, when not quoted.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
 
-    objects = ResponseManager()
+    objects = ResponseManager.from_queryset(OnLetterQuerySet)()
 
     class Meta:
         ordering = ["letter", F("date").asc(nulls_last=True), "pk"]
@@ -1200,13 +1248,14 @@ class Response(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.responder} on {self.letter}"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str]:
         return (self.letter.slug, self.source.url, self.responder)
 
-    natural_key.dependencies = ["letters.letter", "letters.source"]
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter", "letters.source"]  # type: ignore[attr-defined]
 
     @property
     def display_date(self) -> str:
@@ -1279,7 +1328,7 @@ class SignupRequest(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} {self.letter}: {self.name}"
 
     @property
@@ -1346,11 +1395,11 @@ class CorrectionRequest(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.letter} ({self.get_status_display()})"
 
     @property
-    def subject(self):
+    def subject(self) -> Signature | Endorsement | None:
         return self.signature or self.endorsement
 
 
@@ -1380,7 +1429,7 @@ class Correction(models.Model):
             models.CheckConstraint(condition=~Q(change=""), name="correction_change_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.made_on}: {self.change}"
 
 
@@ -1396,7 +1445,7 @@ class RateLimitHit(models.Model):
             models.Index(fields=["key", "created_at"], name="ratelimit_key_time_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
@@ -1455,5 +1504,5 @@ class SignatoryImport(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Import of {self.file_name or 'a pasted list'} into {self.letter}"

@@ -12,13 +12,17 @@ uncommitted can never store the old content under the new version.
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+from .lib.http import HtmxHttpRequest
 
 VERSION_KEY = "public-content-version"
 
@@ -26,7 +30,7 @@ VERSION_KEY = "public-content-version"
 HTMX_VARY = ("HX-Request", "HX-History-Restore-Request")
 
 
-def wants_fragment(request: HttpRequest) -> bool:
+def wants_fragment(request: HtmxHttpRequest) -> bool:
     """An htmx swap gets the list fragment; a history restore or boost gets the page."""
     htmx = request.htmx
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
@@ -56,7 +60,12 @@ def etag_for(request: HttpRequest, variant: str = "") -> str:
     return '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
 
 
-def cached_public_page(view):
+_P = ParamSpec("_P")
+
+
+def cached_public_page(
+    view: Callable[Concatenate[HtmxHttpRequest, _P], HttpResponse],
+) -> Callable[Concatenate[HtmxHttpRequest, _P], HttpResponse]:
     """Serve a public GET view from the shared cache, with an ETag and Cache-Control.
 
     The ETag is derived from the content version, so a revalidation (If-None-Match)
@@ -65,7 +74,7 @@ def cached_public_page(view):
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HtmxHttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> HttpResponse:
         etag = etag_for(request, "fragment" if wants_fragment(request) else "page")
         seconds = settings.PAGE_CACHE_SECONDS
 

@@ -18,6 +18,7 @@ whatever later migrations do.
 """
 
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models.expressions import RawSQL
 
 FTS_TABLE = "letters_signature_fts"
@@ -53,7 +54,7 @@ def ensure_search_index(using: str = "default") -> None:
             _ensure_postgresql_index(cursor)
 
 
-def _ensure_postgresql_index(cursor) -> None:
+def _ensure_postgresql_index(cursor: CursorWrapper) -> None:
     cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'signature_search_trgm_idx'")
     if cursor.fetchone():
         return  # CREATE INDEX IF NOT EXISTS would still fail inside a busy transaction
@@ -65,7 +66,7 @@ def _ensure_postgresql_index(cursor) -> None:
     )
 
 
-def _ensure_sqlite_index(cursor) -> None:
+def _ensure_sqlite_index(cursor: CursorWrapper) -> None:
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         "search_text, content='letters_signature', content_rowid='id', tokenize='trigram')"

@@ -93,11 +93,9 @@ def next_position(letter_id: int) -> int:
 def fill_positions(signatures: list["models.Signature"]) -> None:
     """Give signatures without a position the next ones of their letter, in order."""
     for letter_id in {s.letter_id for s in signatures if s.position is None}:
-        position = next_position(letter_id)
-        for signature in signatures:
-            if signature.letter_id == letter_id and signature.position is None:
-                signature.position = position
-                position += 1
+        unplaced = [s for s in signatures if s.letter_id == letter_id and s.position is None]
+        for position, signature in enumerate(unplaced, start=next_position(letter_id)):
+            signature.position = position
 
 
 def recount(letters: "QuerySet[models.Letter]") -> None:
@@ -223,6 +221,7 @@ def _place_at_end(signature: "models.Signature") -> bool:
     )
     if last is not None and signature.position <= last[0]:
         return False
-    signature.list_rank = last[1] + 1 if last else 1
+    # The last rank is never None: only ranked signatures were read.
+    signature.list_rank = (last[1] or 0) + 1 if last else 1
     models.Signature.objects.filter(pk=signature.pk).update(list_rank=signature.list_rank)
     return True

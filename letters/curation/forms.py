@@ -1,14 +1,18 @@
 """The curation admin's own forms: publishing a letter, merging records, withdrawing
 signatures, and uploading a signatory list to import."""
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from letters.lib.partial_dates import validate_partial_date
-from letters.models import SignatoryImport, SignerKind, Source, Visibility
+from letters.models import SignatoryImport, Signer, SignerKind, Source, Visibility
 
 from . import reading
 from .publishing import publishing_problems
@@ -26,8 +30,9 @@ class LetterAdminForm(forms.ModelForm):
 
     The admin builds the fields from LetterAdmin.fieldsets."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         # The gate is the act of publishing (the instance still holds the saved value
         # here): a letter already public stays editable, signatories added from its form
         # included, and gets its sources on the signature admin.
@@ -46,9 +51,10 @@ class MergeForm(forms.Form):
         help_text="The others become its aliases; their pages redirect to it.",
     )
 
-    def __init__(self, *args, records, **kwargs):
+    def __init__(self, *args: Any, records: Sequence[Signer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(r.pk, f"{r} ({r.slug})") for r in records]
+        keep = cast(forms.TypedChoiceField, self.fields["keep"])
+        keep.choices = [(r.pk, f"{r} ({r.slug})") for r in records]
 
 
 class WithdrawalForm(forms.Form):
@@ -96,7 +102,7 @@ class SignatoryUploadForm(forms.Form):
     )
     encoding = forms.ChoiceField(choices=ENCODINGS, initial="auto")
 
-    def __init__(self, *args, admin_site=None, **kwargs):
+    def __init__(self, *args: Any, admin_site: AdminSite | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The autocomplete widget needs the admin site, known only per request.
         widget = AutocompleteSelect(
@@ -109,8 +115,9 @@ class SignatoryUploadForm(forms.Form):
             help_text="Where the list is published, if we already hold that source…",
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("source")) == bool(data.get("source_url")):
             raise ValidationError("Choose an existing source or give a new source URL (one).")
         upload, text = data.get("file"), data.get("text", "").strip()

@@ -8,27 +8,39 @@ of over 1,000 fields) with the curator's choice per row, and confirm.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from letters.lib.http import AuthenticatedHttpRequest
 from letters.models import ImportStatus, Letter, SignatoryImport, SignerKind, Source, SourceKind
 
 from . import matching, writing
 from .forms import SignatoryUploadForm
-from .rows import Outcome, RowStatus
+from .rows import ImportRow, Outcome, RowStatus
 
 ROWS_PER_PAGE = 200
 IMPORT_PERMISSION = "letters.add_signature"
 
 
-class SignatoryImportAdminMixin:
+class DisplayRow(ImportRow):
+    """A row as the preview page shows it: with its form field and its labels."""
+
+    field: str
+    status_label: str
+    outcome_label: str
+    options: list[tuple[str, str]]
+    signer_url: str
+
+
+class SignatoryImportAdminMixin(admin.ModelAdmin):
     """Adds the import views to the letter admin."""
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         own = [
             path(
@@ -50,7 +62,7 @@ class SignatoryImportAdminMixin:
             raise PermissionDenied
         return get_object_or_404(Letter, pk=letter_id)
 
-    def import_upload_view(self, request: HttpRequest, letter_id: int) -> HttpResponse:
+    def import_upload_view(self, request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
         letter = self._importable_letter(request, letter_id)
         form = SignatoryUploadForm(
             request.POST or None, request.FILES or None, admin_site=self.admin_site
@@ -80,7 +92,7 @@ class SignatoryImportAdminMixin:
         return TemplateResponse(request, "admin/letters/import/upload.html", context)
 
     def import_preview_view(
-        self, request: HttpRequest, letter_id: int, import_id: int
+        self, request: AuthenticatedHttpRequest, letter_id: int, import_id: int
     ) -> HttpResponse:
         letter = self._importable_letter(request, letter_id)
         signatory_import = get_object_or_404(
@@ -111,12 +123,14 @@ class SignatoryImportAdminMixin:
         }
         return TemplateResponse(request, "admin/letters/import/preview.html", context)
 
-    def _import_post(self, request: HttpRequest, signatory_import: SignatoryImport):
+    def _import_post(
+        self, request: AuthenticatedHttpRequest, signatory_import: SignatoryImport
+    ) -> HttpResponseRedirect:
         url = _preview_url(signatory_import)
         if signatory_import.status != ImportStatus.PREVIEW:
             messages.error(request, "This import is no longer awaiting confirmation.")
             return HttpResponseRedirect(url)
-        rows = signatory_import.rows
+        rows: list[ImportRow] = signatory_import.rows
         refused = 0
         for index, row in enumerate(rows):
             choice = request.POST.get(f"row-{index}")
@@ -168,7 +182,7 @@ def _preview_url(signatory_import: SignatoryImport) -> str:
     )
 
 
-def _display_row(index: int, row: dict) -> dict:
+def _display_row(index: int, row: ImportRow) -> DisplayRow:
     signer_url = ""
     if row.get("signer"):
         model = "organisation" if row["kind"] == SignerKind.ORGANISATION else "person"
@@ -183,7 +197,9 @@ def _display_row(index: int, row: dict) -> dict:
     }
 
 
-def _labelled(totals: dict[str, int], choices) -> list[tuple[str, str, int]]:
+def _labelled(
+    totals: dict[str, int], choices: type[models.TextChoices]
+) -> list[tuple[str, str, int]]:
     return [(value, label, totals[value]) for value, label in choices.choices if value in totals]
 
 
@@ -195,7 +211,7 @@ class SignatoryImportAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["file_name", "letter__title", "source__url"]
     list_select_related = ["letter", "source", "created_by"]
-    fields = [
+    fields = (
         "letter",
         "source",
         "file_name",
@@ -205,23 +221,27 @@ class SignatoryImportAdmin(admin.ModelAdmin):
         "confirmed_at",
         "summary",
         "rows_link",
-    ]
+    )
     readonly_fields = fields
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignatoryImport]:
         # The rows can be large; the list and the summary need only the report.
         return super().get_queryset(request).defer("rows")
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: SignatoryImport | None = None) -> bool:
         return request.user.has_perm(IMPORT_PERMISSION)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: SignatoryImport | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: SignatoryImport | None = None
+    ) -> bool:
         return False
 
     @admin.display(description="Report")

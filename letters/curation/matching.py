@@ -9,6 +9,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Literal
 
 from letters.lib.text import normalise
 from letters.models import (
@@ -18,11 +19,12 @@ from letters.models import (
     Person,
     PersonAlias,
     Signature,
+    Signer,
     SignerKind,
 )
 from letters.signature_list import search_text
 
-from .rows import NEW, SKIP, RowStatus
+from .rows import NEW, SKIP, ImportRow, RowStatus, SignerLabel
 
 # Similarity (difflib ratio) from which a name is offered as a close match to check.
 CLOSE_MATCH_CUTOFF = 0.85
@@ -49,7 +51,7 @@ def trigrams(key: str) -> set[str]:
 class KnownSigners:
     """Every organisation (or person) we hold, by normalised name and alias, loaded once."""
 
-    model: type[Organisation] | type[Person]
+    model: type[Signer]
     names: dict[int, str] = field(default_factory=dict)
     aliases: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -88,7 +90,7 @@ class KnownSigners:
         for gram in trigrams(key):
             self.by_trigram[gram].append(position)
 
-    def label(self, pk: int) -> list:
+    def label(self, pk: int) -> SignerLabel:
         return [pk, self.names[pk]]
 
     def close_to(self, key: str) -> list[int]:
@@ -135,7 +137,7 @@ class KnownSigners:
         return search_text([published_name, self.names[pk], *self.aliases.get(pk, ())])
 
 
-def classify(rows: list[dict], known: dict[str, KnownSigners]) -> None:
+def classify(rows: list[ImportRow], known: dict[str, KnownSigners]) -> None:
     """Set each valid row's status, proposed match and default choice, in file order."""
     seen_names: dict[tuple[str, str], int] = {}
     seen_signers: dict[tuple[str, int], int] = {}
@@ -187,11 +189,11 @@ def classify(rows: list[dict], known: dict[str, KnownSigners]) -> None:
             _set(row, RowStatus.NEW, "", NEW)
 
 
-def _set(row: dict, status: str, reason: str, choice: str) -> None:
+def _set(row: ImportRow, status: str, reason: str, choice: str) -> None:
     row["status"], row["reason"], row["choice"] = status, reason, choice
 
 
-def choices_for(row: dict) -> list[tuple[str, str]]:
+def choices_for(row: ImportRow) -> list[tuple[str, str]]:
     """What a curator may choose for a row, as (value, label)."""
     if row["status"] == RowStatus.INVALID:
         return [(SKIP, "Skip (invalid)")]
@@ -204,7 +206,7 @@ def choices_for(row: dict) -> list[tuple[str, str]]:
     return options
 
 
-def set_choice(row: dict, choice: str) -> bool:
+def set_choice(row: ImportRow, choice: str) -> bool:
     """Record a curator's choice if it is one offered for the row."""
     if choice in {value for value, _ in choices_for(row)}:
         row["choice"] = choice
@@ -212,5 +214,5 @@ def set_choice(row: dict, choice: str) -> bool:
     return False
 
 
-def counts(rows: list[dict], key: str = "status") -> dict[str, int]:
+def counts(rows: list[ImportRow], key: Literal["status", "outcome"] = "status") -> dict[str, int]:
     return dict(Counter(row[key] for row in rows if row.get(key)))

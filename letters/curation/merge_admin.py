@@ -1,24 +1,33 @@
 """The admin's "Merge selected …" action on organisations and people."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
+from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 
+from letters.lib.http import AuthenticatedHttpRequest
+from letters.models import Signer
+
 from .forms import MergeForm
-from .merging import MergeError
+from .merging import MergeError, MergeReport
 
 
-class MergeAdminMixin:
+class MergeAdminMixin(admin.ModelAdmin):
     """The "Merge selected …" action: a confirmation page to choose the record to keep."""
 
     actions = ["merge_selected"]
-    merge = None  # merge_organisations or merge_people
+    # merge_organisations or merge_people, as a staticmethod
+    merge: Callable[..., MergeReport]
 
     # A change, not a deletion: the merged record lives on as an alias, a redirect and its
     # history, so curators (who may not delete) can merge.
     @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
-    def merge_selected(self, request, queryset):
+    def merge_selected(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Signer]
+    ) -> TemplateResponse | None:
         records = list(queryset.order_by("pk"))
         if len(records) < 2:
             self.message_user(request, "Select at least two records to merge.", messages.WARNING)

@@ -12,7 +12,9 @@ Anything that fails rolls the whole merge back: nothing is ever half merged.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from letters import signature_list
@@ -32,6 +34,7 @@ from letters.models import (
     Quote,
     Signature,
     SignatureStatus,
+    Signer,
     SignupRequest,
 )
 from letters.page_cache import public_content_changed
@@ -41,7 +44,7 @@ from letters.page_cache import public_content_changed
 # public list a name someone asked to remove, so it wins outright. Otherwise the best
 # evidence wins: confirmed by us, then reported by a source, then disputed; the private
 # moderation states come last because the other record was already on the list.
-_STATUS_PRECEDENCE = [
+_STATUS_PRECEDENCE: list[str] = [
     SignatureStatus.WITHDRAWN,
     SignatureStatus.CONFIRMED,
     SignatureStatus.REPORTED,
@@ -51,13 +54,17 @@ _STATUS_PRECEDENCE = [
 ]
 
 
+# A record whose history names the merge: each one the merge changes or deletes.
+_Recorded = TypeVar("_Recorded", bound=Signer | Signature | Endorsement)
+
+
 class MergeError(ValueError):
     """The records cannot be merged as asked (nothing was changed)."""
 
 
 @dataclass
 class MergeReport:
-    kept: Organisation | Person
+    kept: Signer
     merged_names: list[str]
     signatures_moved: int = 0
     signatures_combined: int = 0
@@ -78,26 +85,28 @@ class MergeReport:
 class _Kind:
     """What differs between merging organisations and merging people."""
 
-    model: type
+    model: type[Organisation] | type[Person]
     field: str
-    alias_model: type
-    redirect_model: type
+    alias_model: type[OrganisationAlias] | type[PersonAlias]
+    redirect_model: type[OrganisationRedirect] | type[PersonRedirect]
 
 
 _ORGANISATIONS = _Kind(Organisation, "organisation", OrganisationAlias, OrganisationRedirect)
 _PEOPLE = _Kind(Person, "person", PersonAlias, PersonRedirect)
 
 
-def merge_organisations(keep: Organisation, others: Sequence[Organisation], user=None):
+def merge_organisations(
+    keep: Organisation, others: Sequence[Organisation], user: User | None = None
+) -> MergeReport:
     return _merge(_ORGANISATIONS, keep, others, user)
 
 
-def merge_people(keep: Person, others: Sequence[Person], user=None):
+def merge_people(keep: Person, others: Sequence[Person], user: User | None = None) -> MergeReport:
     return _merge(_PEOPLE, keep, others, user)
 
 
-def _merge(kind: _Kind, keep, others, user) -> MergeReport:
-    others = [other for other in others if other.pk != keep.pk]
+def _merge(kind: _Kind, keep: Signer, records: Sequence[Signer], user: User | None) -> MergeReport:
+    others = [other for other in records if other.pk != keep.pk]
     if not others:
         raise MergeError("Choose at least one other record to merge into the one kept.")
     with transaction.atomic():
@@ -128,7 +137,7 @@ def _merge(kind: _Kind, keep, others, user) -> MergeReport:
     return report
 
 
-def _with_history(instance, user, reason: str):
+def _with_history(instance: _Recorded, user: User | None, reason: str) -> _Recorded:
     """Name the acting user and the reason on the history row the next save writes."""
     instance._change_reason = reason
     if user is not None:
@@ -136,7 +145,9 @@ def _with_history(instance, user, reason: str):
     return instance
 
 
-def _move_signatures(kind: _Kind, keep, other, report: MergeReport, user, reason) -> set[int]:
+def _move_signatures(
+    kind: _Kind, keep: Signer, other: Signer, report: MergeReport, user: User | None, reason: str
+) -> set[int]:
     letters = set()
     kept_by_letter = {s.letter_id: s for s in Signature.objects.filter(**{kind.field: keep})}
     for signature in Signature.objects.filter(**{kind.field: other}).prefetch_related("sources"):
@@ -189,7 +200,9 @@ def _combine_signatures(kept: Signature, other: Signature) -> None:
         kept.country_is_inferred = other.country_is_inferred
 
 
-def _move_endorsements(kind: _Kind, keep, other, report: MergeReport, user, reason) -> None:
+def _move_endorsements(
+    kind: _Kind, keep: Signer, other: Signer, report: MergeReport, user: User | None, reason: str
+) -> None:
     for endorsement in Endorsement.objects.filter(**{kind.field: other}):
         duplicate = Endorsement.objects.filter(
             letter_id=endorsement.letter_id, source_id=endorsement.source_id, **{kind.field: keep}
@@ -205,14 +218,15 @@ def _move_endorsements(kind: _Kind, keep, other, report: MergeReport, user, reas
             report.endorsements_combined += 1
 
 
-def _move_links(kind: _Kind, keep, other) -> None:
+def _move_links(kind: _Kind, keep: Signer, other: Signer) -> None:
+    model: type[Addressee] | type[Organiser]
     for model in (Addressee, Organiser):
         model.objects.filter(**{kind.field: other}).update(**{kind.field: keep})
     if kind is _PEOPLE:
         Quote.objects.filter(person=other).update(person=keep)
 
 
-def _move_aliases(kind: _Kind, keep, other) -> None:
+def _move_aliases(kind: _Kind, keep: Signer, other: Signer) -> None:
     aliases = kind.alias_model.objects
     kept_keys = {
         normalise(keep.name),

@@ -16,7 +16,7 @@ from letters.models import LISTED_STATUSES, Letter, Signature, Visibility
 NAMED_IN_PROBLEMS = 10
 
 
-def unsourced_listed_signatures(letter: Letter) -> QuerySet:
+def unsourced_listed_signatures(letter: Letter) -> QuerySet[Signature]:
     cited = Signature.sources.through.objects.filter(signature=OuterRef("pk"))
     return (
         Signature.objects.filter(letter=letter, status__in=LISTED_STATUSES)
@@ -27,7 +27,7 @@ def unsourced_listed_signatures(letter: Letter) -> QuerySet:
 
 def publishing_problems(letter: Letter) -> list[str]:
     """Why the letter cannot be published yet, for the curator; empty when it can."""
-    if letter.pk is None:
+    if letter._state.adding:
         return []
     unsourced = unsourced_listed_signatures(letter)
     names = list(unsourced.values_list("published_name", flat=True)[: NAMED_IN_PROBLEMS + 1])
@@ -46,7 +46,7 @@ class PublishResult:
     refused: dict[Letter, list[str]] = field(default_factory=dict)
 
 
-def publish(letters: QuerySet) -> PublishResult:
+def publish(letters: QuerySet[Letter]) -> PublishResult:
     """Publish each draft among `letters` that has no publishing problem; report the rest."""
     result = PublishResult()
     with transaction.atomic():

@@ -11,7 +11,8 @@ import html
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Literal, Required, TypedDict
 
 from django.utils.html import strip_tags
 
@@ -42,8 +43,30 @@ PLACEHOLDERS = {
 }
 
 
+# The columns a list may have: a RawRow holds them besides its line.
+Column = Literal["name", "kind", "country", "role", "first_listed", "position", "note"]
+
+
+class RawRow(TypedDict, total=False):
+    """A row as read: its line in the file and the text of each column it has. What the
+    text means is for letters/curation/rows.py to check."""
+
+    line: Required[int]
+    name: str
+    kind: str
+    country: str
+    role: str
+    first_listed: str
+    position: str
+    note: str
+
+
+# A file before its header is read: each row's line number and its cells, as the file
+# holds them (text in a CSV file; text, numbers, dates or None in an XLSX file).
+Table = Iterable[tuple[int, Sequence[object]]]
+
 # Header spellings, compared after normalise() with "_" and "-" read as spaces.
-COLUMNS = {
+COLUMNS: dict[Column, set[str]] = {
     "name": {
         "name",
         "names",
@@ -79,7 +102,7 @@ COLUMNS = {
     "position": {"position", "number", "no", "no.", "#", "order", "rank"},
     "note": {"note", "notes", "comment", "comments"},
 }
-_HEADER_NAMES = {
+_HEADER_NAMES: dict[str, Column] = {
     spelling: column for column, spellings in COLUMNS.items() for spelling in spellings
 }
 
@@ -109,7 +132,7 @@ def decode(data: bytes, encoding: str = "auto") -> str:
         return data.decode("latin-1")
 
 
-def clean_text(value) -> str:
+def clean_text(value: object) -> str:
     """One line of plain text from a cell: HTML, entities, control characters, Unicode
     forms and runs of spaces (embedded newlines included) tidied away."""
     if value is None:
@@ -136,7 +159,7 @@ def is_placeholder(value: str) -> bool:
     return normalise(value) in PLACEHOLDERS
 
 
-def read_rows(data: bytes, file_name: str = "", encoding: str = "auto") -> list[dict]:
+def read_rows(data: bytes, file_name: str = "", encoding: str = "auto") -> list[RawRow]:
     """The raw rows of a CSV or XLSX file, each a dict of known columns plus its line."""
     if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         table = _xlsx_table(data)
@@ -145,7 +168,7 @@ def read_rows(data: bytes, file_name: str = "", encoding: str = "auto") -> list[
     return rows_from_table(table)
 
 
-def _xlsx_table(data: bytes) -> Iterable[tuple[int, list]]:
+def _xlsx_table(data: bytes) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -156,7 +179,7 @@ def _xlsx_table(data: bytes) -> Iterable[tuple[int, list]]:
     return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)]
 
 
-def _csv_table(text: str) -> list[tuple[int, list]]:
+def _csv_table(text: str) -> list[tuple[int, list[str]]]:
     if "\x00" in text:
         raise ImportFileError("The file contains NUL bytes: is it really a CSV file?")
     first_line = text.split("\n", 1)[0]
@@ -166,7 +189,7 @@ def _csv_table(text: str) -> list[tuple[int, list]]:
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table = []
+    table: list[tuple[int, list[str]]] = []
     try:
         start = 1
         for cells in reader:
@@ -179,37 +202,37 @@ def _csv_table(text: str) -> list[tuple[int, list]]:
     return table
 
 
-def rows_from_table(table: Iterable[tuple[int, list]]) -> list[dict]:
+def rows_from_table(table: Table) -> list[RawRow]:
     """Rows under a header naming the columns; a single column without one is a list of
     names."""
-    table = [(number, [clean_text(cell) for cell in cells]) for number, cells in table]
-    table = [(number, cells) for number, cells in table if any(cells)]
-    if not table:
+    cleaned = [(number, [clean_text(cell) for cell in cells]) for number, cells in table]
+    lines = [(number, cells) for number, cells in cleaned if any(cells)]
+    if not lines:
         raise ImportFileError("The file has no rows.")
-    header_number, header = table[0]
-    columns = {}
+    header_number, header = lines[0]
+    columns: dict[Column, int] = {}
     for index, title in enumerate(header):
         column = _HEADER_NAMES.get(normalise(title).replace("_", " ").replace("-", " "))
         if column and column not in columns:
             columns[column] = index
     if "name" not in columns:
-        if max(len(cells) for _, cells in table) == 1:
-            return [parse_line(cells[0], number) for number, cells in table]
+        if max(len(cells) for _, cells in lines) == 1:
+            return [parse_line(cells[0], number) for number, cells in lines]
         raise ImportFileError(
             "The first row must name the columns, with one called 'name' (found: "
             + ", ".join(repr(title) for title in header if title)
             + ")."
         )
     rows = []
-    for number, cells in table[1:]:
-        row = {"line": number}
+    for number, cells in lines[1:]:
+        row: RawRow = {"line": number}
         for column, index in columns.items():
             row[column] = cells[index] if index < len(cells) else ""
         rows.append(row)
     return rows
 
 
-def read_text(text: str) -> list[dict]:
+def read_text(text: str) -> list[RawRow]:
     """A pasted list: one signatory per line, as 'Name', 'Name (Affiliation)' or
     'Name, Country'."""
     rows = []
@@ -222,9 +245,9 @@ def read_text(text: str) -> list[dict]:
     return rows
 
 
-def parse_line(line: str, number: int) -> dict:
+def parse_line(line: str, number: int) -> RawRow:
     line = _LIST_MARKER.sub("", line).strip()
-    row = {"line": number, "name": line}
+    row: RawRow = {"line": number, "name": line}
     name, comma, country = line.rpartition(",")
     if comma and name.strip() and country.strip() and not any(c.isdigit() for c in country):
         row["name"], row["country"] = name.strip(), country.strip()

@@ -4,6 +4,10 @@ A row is plain data (`ImportRow`) kept as JSON on its `SignatoryImport` between 
 preview and the confirmation, and afterwards as the import's report.
 """
 
+from typing import Any, NotRequired, TypedDict
+
+from django.db.models import Field
+
 from letters.lib.partial_dates import parse_partial_date
 from letters.lib.spreadsheets import starts_like_formula
 from letters.lib.text import normalise
@@ -15,11 +19,18 @@ from letters.models import (
     SignerKind,
 )
 
-from .reading import clean_text, is_placeholder
+from .reading import RawRow, clean_text, is_placeholder
 
-NAME_MAX_LENGTH = Signature._meta.get_field("published_name").max_length
-ROLE_MAX_LENGTH = Signature._meta.get_field("role").max_length
-COUNTRY_MAX_LENGTH = Signature._meta.get_field("country").max_length
+
+def _max_length(field: "Field[Any, Any]") -> int:
+    """The longest text a column holds, so that an import never overflows it."""
+    assert field.max_length is not None, f"{field} has no max_length"
+    return field.max_length
+
+
+NAME_MAX_LENGTH = _max_length(Signature._meta.get_field("published_name"))
+ROLE_MAX_LENGTH = _max_length(Signature._meta.get_field("role"))
+COUNTRY_MAX_LENGTH = _max_length(Signature._meta.get_field("country"))
 
 # How lists say which kind of signer a row is.
 KIND_VALUES = {
@@ -39,10 +50,39 @@ Outcome = ImportOutcome
 NEW = "new"
 SKIP = "skip"
 
+# An organisation or a person offered for a row: [id, name], a list as JSON keeps it.
+SignerLabel = list[int | str]
 
-def check_row(raw: dict, default_kind: str, default_first_listed: str) -> dict:
+
+class ImportRow(TypedDict):
+    """One row of an import, as kept on `SignatoryImport.rows`."""
+
+    # Read and checked (`check_row`).
+    line: int
+    name: str
+    kind: str  # a SignerKind
+    organisation_kind: str  # an OrganisationKind
+    country: str
+    role: str
+    first_listed: str
+    position: int | None
+    note: str
+    # Found at the preview (letters/curation/matching.py): a RowStatus, or "" until then.
+    status: str
+    reason: str
+    match: SignerLabel | None
+    candidates: list[SignerLabel]
+    choice: str  # NEW, SKIP or a record's id
+    # Done at the confirmation (letters/curation/writing.py).
+    outcome: NotRequired[str]  # an Outcome
+    outcome_reason: NotRequired[str]
+    signer: NotRequired[SignerLabel]
+    confirm_note: NotRequired[str]
+
+
+def check_row(raw: RawRow, default_kind: str, default_first_listed: str) -> ImportRow:
     """The row's fields, cleaned, with `reason` set when the row cannot be imported."""
-    row = {
+    row: ImportRow = {
         "line": raw["line"],
         "name": clean_text(raw.get("name")),
         "kind": default_kind,
@@ -104,6 +144,6 @@ def _sentence(problems: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _optional(value) -> str:
+def _optional(value: str | None) -> str:
     text = clean_text(value)
     return "" if is_placeholder(text) else text

@@ -1,6 +1,8 @@
 """The signature admin's status actions: mark selected signatures confirmed, disputed,
 withdrawn (with a date and a reason) or rejected, each change in the history."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -13,10 +15,12 @@ from letters.models import Signature, SignatureStatus
 from .forms import WithdrawalForm
 
 
-class SignatureStatusActions:
+class SignatureStatusActions(admin.ModelAdmin):
     """Mixed into the signature admin."""
 
-    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str, **extra) -> None:
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[Signature], status: str, **extra: Any
+    ) -> None:
         label = SignatureStatus(status).label.lower()
         with transaction.atomic():
             # Only the ids: the changelist's annotations would make the UPDATE a join.
@@ -41,25 +45,27 @@ class SignatureStatusActions:
         self.message_user(request, f"{changed} {noun} marked {label}.", messages.SUCCESS)
 
     @admin.action(description="Mark selected signatures confirmed", permissions=["change"])
-    def mark_confirmed(self, request, queryset):
+    def mark_confirmed(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         self._set_status(
             request, queryset, SignatureStatus.CONFIRMED, withdrawn_on=None, withdrawal_reason=""
         )
 
     @admin.action(description="Mark selected signatures disputed", permissions=["change"])
-    def mark_disputed(self, request, queryset):
+    def mark_disputed(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         self._set_status(
             request, queryset, SignatureStatus.DISPUTED, withdrawn_on=None, withdrawal_reason=""
         )
 
     @admin.action(description="Reject selected signatures", permissions=["change"])
-    def mark_rejected(self, request, queryset):
+    def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
         self._set_status(
             request, queryset, SignatureStatus.REJECTED, withdrawn_on=None, withdrawal_reason=""
         )
 
     @admin.action(description="Mark selected signatures withdrawn…", permissions=["change"])
-    def mark_withdrawn(self, request, queryset):
+    def mark_withdrawn(
+        self, request: HttpRequest, queryset: QuerySet[Signature]
+    ) -> TemplateResponse | None:
         """Asks for the date and reason first: a withdrawal is kept with both."""
         form = WithdrawalForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

@@ -5,38 +5,50 @@
 source, with history rows naming who imported it.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.utils import timezone
 
-from letters.lib.slugs import unique_slug
 from letters.lib.text import normalise
 from letters.models import (
     ImportStatus,
     Letter,
+    Organisation,
     SignatoryImport,
     Signature,
     SignatureStatus,
+    Signer,
     SignerKind,
     Source,
 )
 from letters.signature_list import search_text
 
 from .matching import KnownSigners, classify, counts
-from .rows import NEW, SKIP, Outcome, RowStatus, check_row
+from .reading import RawRow
+from .rows import NEW, SKIP, ImportRow, Outcome, RowStatus, check_row
 
 BATCH_SIZE = 2000
 # simple_history's change reason column is 100 characters long.
 CHANGE_REASON_MAX_LENGTH = 100
 
 
+class ImportReport(TypedDict):
+    """What an import found (`counts` of row statuses, from the preview) and, once
+    confirmed, what it did (`outcomes`), as kept on `SignatoryImport.report`."""
+
+    counts: dict[str, int]
+    outcomes: NotRequired[dict[str, int]]
+
+
 def preview(
     letter: Letter,
     source: Source,
-    raw_rows: list[dict],
+    raw_rows: list[RawRow],
     *,
     default_kind: str = SignerKind.ORGANISATION,
     first_listed: str = "",
@@ -48,13 +60,14 @@ def preview(
     rows = [check_row(raw, default_kind, first_listed) for raw in raw_rows]
     known = {kind: KnownSigners.load(kind, letter) for kind in SignerKind.values}
     classify(rows, known)
+    report: ImportReport = {"counts": counts(rows)}
     signatory_import = SignatoryImport(
         letter=letter,
         source=source,
         file_name=file_name[:300],
         created_by=user,
         rows=rows,
-        report={"counts": counts(rows)},
+        report=report,
     )
     if save:
         signatory_import.save()
@@ -69,15 +82,15 @@ class ImportAlreadyDone(Exception):
 class _Plan:
     """Who signs for each row that will be written."""
 
-    existing: list[tuple[dict, int]] = field(default_factory=list)
-    new: list[dict] = field(default_factory=list)
+    existing: list[tuple[ImportRow, int]] = field(default_factory=list)
+    new: list[ImportRow] = field(default_factory=list)
 
 
 def confirm(
     signatory_import: SignatoryImport,
     user: User | None = None,
     progress: Callable[[int], None] | None = None,
-) -> dict:
+) -> ImportReport:
     """Write the chosen rows, all or nothing, and return the report (also saved).
 
     `progress` is called with a number of rows each time a share of the work is done;
@@ -93,11 +106,11 @@ def confirm(
             status = locked.get_status_display().lower()
             raise ImportAlreadyDone(f"This import is already {status}.")
         list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
-        rows = locked.rows
+        rows: list[ImportRow] = locked.rows
         # The records and signatures written are let go before the rows are encoded
         # again below, so that the two never take memory at once.
         _write(rows, signatory_import.letter, locked.source_id, user, now, reason, progress)
-        report = {"counts": counts(rows), "outcomes": counts(rows, "outcome")}
+        report: ImportReport = {"counts": counts(rows), "outcomes": counts(rows, "outcome")}
         SignatoryImport.objects.filter(pk=locked.pk).update(
             rows=rows, report=report, status=ImportStatus.CONFIRMED, confirmed_at=now
         )
@@ -106,9 +119,17 @@ def confirm(
     return report
 
 
-def _write(rows, letter, source_id, user, now, reason, progress) -> None:
+def _write(
+    rows: list[ImportRow],
+    letter: Letter,
+    source_id: int,
+    user: User | None,
+    now: datetime.datetime,
+    reason: str,
+    progress: Callable[[int], None],
+) -> None:
     """Create the new records, then the signatures with their source and history."""
-    signed = []
+    signed: list[tuple[ImportRow, Signature]] = []
     for kind in SignerKind.values:
         known = KnownSigners.load(kind, letter)
         plan = _plan(rows, kind, known)
@@ -131,7 +152,13 @@ def _write(rows, letter, source_id, user, now, reason, progress) -> None:
     progress(len(signatures))
 
 
-def _insert_history(model, records: list, user, reason: str, now) -> None:
+def _insert_history(
+    model: type[Signature] | type[Signer],
+    records: Sequence[Signature] | Sequence[Signer],
+    user: User | None,
+    reason: str,
+    now: datetime.datetime,
+) -> None:
     """The "created" history rows of `records`, as simple-history's bulk_history_create
     would make them, written by one prepared INSERT run for every row (executemany).
 
@@ -176,7 +203,7 @@ def _insert_history(model, records: list, user, reason: str, now) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)
 
 
-def _plan(rows: list[dict], kind: str, known: KnownSigners) -> _Plan:
+def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:
     """Resolve each row's choice against the data as it is now, skipping what would sign
     twice."""
     plan = _Plan()
@@ -222,31 +249,37 @@ def _plan(rows: list[dict], kind: str, known: KnownSigners) -> _Plan:
     return plan
 
 
-def _outcome(row: dict, outcome: str, reason: str = "") -> None:
+def _outcome(row: ImportRow, outcome: str, reason: str = "") -> None:
     row["outcome"], row["outcome_reason"] = outcome, reason
 
 
-def _create_signers(kind, plan, known, user, now, reason, progress) -> None:
+def _create_signers(
+    kind: str,
+    plan: _Plan,
+    known: KnownSigners,
+    user: User | None,
+    now: datetime.datetime,
+    reason: str,
+    progress: Callable[[int], None],
+) -> None:
     """Bulk-create the new organisations (or people) with their history rows.
 
     bulk_create skips the signals that keep `search_text`, so it is set here as a
     save would set it for a record without aliases.
     """
-    organisations = kind == SignerKind.ORGANISATION
     model = known.model
     taken = model.objects.taken_slugs()
-    fallback = model._meta.model_name
     for start in range(0, len(plan.new), BATCH_SIZE):
         batch = plan.new[start : start + BATCH_SIZE]
         created = []
         for row in batch:
             signer = model(
                 name=row["name"],
-                slug=unique_slug(row["name"], taken.__contains__, fallback),
+                slug=model.objects.unique_slug(row["name"], taken),
                 country=row["country"],
                 search_text=search_text([row["name"]]),
             )
-            if organisations:
+            if isinstance(signer, Organisation):
                 signer.kind = row["organisation_kind"]
             taken.add(signer.slug)
             created.append(signer)
@@ -259,7 +292,9 @@ def _create_signers(kind, plan, known, user, now, reason, progress) -> None:
         progress(len(batch))
 
 
-def _signatures_for(letter, kind, plan, known, now) -> list[tuple[dict, Signature]]:
+def _signatures_for(
+    letter: Letter, kind: str, plan: _Plan, known: KnownSigners, now: datetime.datetime
+) -> list[tuple[ImportRow, Signature]]:
     owner = "organisation_id" if kind == SignerKind.ORGANISATION else "person_id"
     pairs = [(row, pk) for row, pk in plan.existing]
     pairs += [(row, int(row["choice"])) for row in plan.new]
@@ -271,13 +306,14 @@ def _signatures_for(letter, kind, plan, known, now) -> list[tuple[dict, Signatur
             role=row["role"],
             country=row["country"],
             first_listed=row["first_listed"] or None,
-            position=row["position"],
             note=row["note"],
             status=SignatureStatus.REPORTED,
             entered_at=now,
             search_text=known.signature_search_text(pk, row["name"]),
             **{owner: pk},
         )
+        if row["position"] is not None:  # without one, bulk_create places it at the end
+            signature.position = row["position"]
         if row.get("outcome") != Outcome.CREATED:
             _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
         row["signer"] = [pk, known.names[pk]]

@@ -8,7 +8,7 @@ class Progress:
 
     WIDTH = 30
 
-    def __init__(self, label: str, total: int, enabled: bool):
+    def __init__(self, label: str, total: int, enabled: bool) -> None:
         self.label = label
         self.total = total
         self.enabled = enabled

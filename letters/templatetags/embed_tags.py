@@ -1,8 +1,7 @@
 """The snippets another site pastes to show a letter's badge or widget."""
 
-from typing import Any
-
 from django import template
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
@@ -13,7 +12,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def letter_embed_code(context: dict[str, Any], letter: Letter, kind: str) -> SafeString:
+def letter_embed_code(context: Context, letter: Letter, kind: str) -> SafeString:
     """The HTML another site pastes to show the badge or the widget, escaped once more so
     that the page shows it as code (and a title cannot break out of it)."""
     request = context["request"]

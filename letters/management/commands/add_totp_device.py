@@ -1,9 +1,10 @@
 """Enrol a staff member for two-factor login: a confirmed TOTP device and its otpauth:// URL."""
 
 from base64 import b32encode
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "secret, in an authenticator app. The URL is a secret: share it with that user only."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument(
             "--name", default="Authenticator app", help="A label for the device in the admin."
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             help="Delete the user's other TOTP devices first (a lost or replaced phone).",
         )
 
-    def handle(self, *args, username: str, name: str, replace: bool, **options):
+    def handle(self, *args: Any, username: str, name: str, replace: bool, **options: Any) -> None:
         User = get_user_model()
         try:
             user = User.objects.get(**{User.USERNAME_FIELD: username})

@@ -5,9 +5,10 @@ Emails, contact names and IP addresses are kept only while they serve their purp
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
@@ -16,7 +17,7 @@ from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
 class Command(BaseCommand):
     help = "Anonymise sign-up and correction requests older than --days days."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--days",
             type=int,
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             help="Keep contact data this many days (default: SIGNUP_RETENTION_DAYS).",
         )
 
-    def handle(self, *args, days: int, **options):
+    def handle(self, *args: Any, days: int, **options: Any) -> None:
         now = timezone.now()
         cutoff = now - timedelta(days=days)
         signups = SignupRequest.objects.filter(

@@ -11,9 +11,11 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
 
 class Command(BaseCommand):
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         "(safe while the site runs). On PostgreSQL use pg_dump."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("destination", type=Path, help="The backup file to write.")
         parser.add_argument(
             "--database",
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             help="The database alias to back up (default: %(default)s).",
         )
 
-    def handle(self, *args, destination: Path, database: str, **options):
+    def handle(self, *args: Any, destination: Path, database: str, **options: Any) -> None:
         source = self._source_file(database)
         destination = destination.expanduser().resolve()
         if destination.is_dir():
@@ -65,7 +67,7 @@ class Command(BaseCommand):
                 "pg_restore, e.g. pg_dump --format=custom --file=tracker.dump "
                 '--dbname="$DATABASE_URL" (see the README, "Backups and restore").'
             )
-        if connection.vendor != "sqlite":
+        if not isinstance(connection, SQLiteDatabaseWrapper):
             raise CommandError(f"backup_db backs up SQLite databases, not {connection.vendor}.")
         if connection.is_in_memory_db():
             raise CommandError("The database is in memory: there is no file to back up.")

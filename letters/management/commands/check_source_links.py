@@ -9,11 +9,12 @@ Redirects are followed, and the status of the final page is kept.
 import time
 from collections import defaultdict, deque
 from itertools import chain, zip_longest
+from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
-from urllib.request import Request, build_opener
+from urllib.request import OpenerDirector, Request, build_opener
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ def is_dead(status: int | None) -> bool:
 class Command(BaseCommand):
     help = "Check every source URL and record its status; print the dead links."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--only-dead", action="store_true", help="Recheck only links found dead last time."
         )
@@ -47,7 +48,15 @@ class Command(BaseCommand):
             help="Seconds between two requests to the same host.",
         )
 
-    def handle(self, *args, only_dead, limit, timeout, delay, **options):
+    def handle(
+        self,
+        *args: Any,
+        only_dead: bool,
+        limit: int | None,
+        timeout: float,
+        delay: float,
+        **options: Any,
+    ) -> None:
         if timeout <= 0 or delay < 0 or (limit is not None and limit < 1):
             raise CommandError("--timeout must be positive, --delay not negative, --limit ≥ 1.")
         sources = Source.objects.order_by("link_checked_at", "pk")
@@ -81,14 +90,14 @@ class Command(BaseCommand):
 
 def _taking_hosts_in_turn(sources: list[Source]) -> list[Source]:
     """One source of each host, then the next of each, and so on."""
-    by_host: dict[str, deque] = defaultdict(deque)
+    by_host: dict[str, deque[Source]] = defaultdict(deque)
     for source in sources:
         by_host[urlsplit(source.url).hostname or ""].append(source)
     rounds = zip_longest(*by_host.values())
     return [source for source in chain.from_iterable(rounds) if source is not None]
 
 
-def check(opener, url: str, timeout: float) -> tuple[int | None, str]:
+def check(opener: OpenerDirector, url: str, timeout: float) -> tuple[int | None, str]:
     """(final HTTP status or None, why it failed or '')."""
     status, error = _request(opener, url, "HEAD", timeout)
     if status in _HEAD_REFUSED:
@@ -96,7 +105,9 @@ def check(opener, url: str, timeout: float) -> tuple[int | None, str]:
     return status, error
 
 
-def _request(opener, url: str, method: str, timeout: float) -> tuple[int | None, str]:
+def _request(
+    opener: OpenerDirector, url: str, method: str, timeout: float
+) -> tuple[int | None, str]:
     request = Request(url, method=method, headers={"User-Agent": USER_AGENT})
     try:
         with opener.open(request, timeout=timeout) as response:

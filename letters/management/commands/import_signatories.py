@@ -6,15 +6,18 @@ skipped and listed, to be decided in the admin or added by hand.
 """
 
 from pathlib import Path
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from letters.curation import matching, reading, writing
-from letters.curation.rows import SKIP, RowStatus
+from letters.curation.reading import RawRow
+from letters.curation.rows import SKIP, ImportRow, RowStatus
 from letters.lib.partial_dates import parse_partial_date
 from letters.lib.progress import Progress
 from letters.models import ImportStatus, Letter, SignerKind, Source, SourceKind
@@ -23,7 +26,7 @@ from letters.models import ImportStatus, Letter, SignerKind, Source, SourceKind
 class Command(BaseCommand):
     help = "Import a signatory list into a letter: preview the matches, then write them."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("letter", help="The letter's slug.")
         parser.add_argument("file", help="A .csv, .xlsx or .txt file (one name per line).")
         parser.add_argument("--source", required=True, help="URL where the list is published.")
@@ -44,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show the report only.")
         parser.add_argument("--user", help="Username recorded in the history.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         letter = Letter.objects.filter(slug=options["letter"]).first()
         if letter is None:
             raise CommandError(f"No letter with the slug {options['letter']!r}.")
@@ -77,7 +80,7 @@ class Command(BaseCommand):
                 user=user,
                 save=not options["dry_run"],
             )
-            rows = signatory_import.rows
+            rows: list[ImportRow] = signatory_import.rows
             if options["dry_run"]:
                 self._print_rows(rows, "status", options["verbosity"])
                 self._print_counts("Preview (nothing written)", rows, "status")
@@ -90,7 +93,7 @@ class Command(BaseCommand):
         self._print_counts(f"Import #{signatory_import.pk}", signatory_import.rows, "outcome")
         assert signatory_import.status == ImportStatus.CONFIRMED
 
-    def _user(self, username):
+    def _user(self, username: str | None) -> User | None:
         if not username:
             return None
         user = get_user_model().objects.filter(username=username).first()
@@ -98,7 +101,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user {username!r}.")
         return user
 
-    def _read(self, path: Path, encoding: str) -> list[dict]:
+    def _read(self, path: Path, encoding: str) -> list[RawRow]:
         try:
             data = path.read_bytes()
         except OSError as error:
@@ -110,7 +113,9 @@ class Command(BaseCommand):
         except reading.ImportFileError as error:
             raise CommandError(f"{path}: {error}") from error
 
-    def _print_rows(self, rows, key, verbosity):
+    def _print_rows(
+        self, rows: list[ImportRow], key: Literal["status", "outcome"], verbosity: int
+    ) -> None:
         """Every row at verbosity 2; otherwise the rows a curator should look at."""
         to_check = {RowStatus.INVALID, RowStatus.CLOSE}
         to_check.add(RowStatus.DUPLICATE)
@@ -119,7 +124,9 @@ class Command(BaseCommand):
                 reason = row.get("outcome_reason" if key == "outcome" else "reason") or ""
                 self.stdout.write(f"line {row['line']}: {row['name']!r}: {row.get(key)} {reason}")
 
-    def _print_counts(self, title, rows, key):
+    def _print_counts(
+        self, title: str, rows: list[ImportRow], key: Literal["status", "outcome"]
+    ) -> None:
         totals = matching.counts(rows, key)
         summary = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.items()))
         self.stdout.write(self.style.SUCCESS(f"{title}: {len(rows):,} rows: {summary}."))
