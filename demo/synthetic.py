@@ -416,8 +416,8 @@ def signature_row(
     # signer's name alone, set here to save a query per row.
     return Signature(
         letter=letter,
-        organisation=owner if signer.is_organisation else None,
-        person=None if signer.is_organisation else owner,
+        organisation=owner if isinstance(owner, Organisation) else None,
+        person=owner if isinstance(owner, Person) else None,
         published_name=signer.name,
         role=signer.role,
         position=position,

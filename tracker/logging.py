@@ -4,6 +4,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.http import HttpRequest
+
 
 class JsonFormatter(logging.Formatter):
     """time, level, logger and message; the request's method and path and the response
@@ -18,7 +20,7 @@ class JsonFormatter(logging.Formatter):
         }
         request = getattr(record, "request", None)
         # django.server passes its socket as `request`: only an HttpRequest has a method.
-        if getattr(request, "method", None):
+        if isinstance(request, HttpRequest) and request.method:
             entry["method"] = request.method
             entry["path"] = request.path
         if (status := getattr(record, "status_code", None)) is not None:

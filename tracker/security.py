@@ -29,7 +29,7 @@ def _is_admin(request: HttpRequest) -> bool:
     return match is not None and "admin" in match.app_names
 
 
-def embeddable(view: Callable) -> Callable:
+def embeddable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Let any site frame this view: lifts X-Frame-Options and sets frame-ancestors *.
 
     Put it outermost, above any caching decorator, so cached responses get it too. It

@@ -73,7 +73,15 @@ from .tables import (
     PERSON_CANONICAL,
     UNLINKED_ORGANISERS,
 )
-from .values import is_inferred, normalise_country, partial_date, source_key, unique
+from .values import (
+    FixtureRow,
+    JsonObject,
+    is_inferred,
+    normalise_country,
+    partial_date,
+    source_key,
+    unique,
+)
 
 # ---------------------------------------------------------------------------
 
@@ -97,16 +105,16 @@ MODEL_ORDER = (
 
 
 class FixtureBuilder:
-    def __init__(self, letters: list[dict]):
+    def __init__(self, letters: list[JsonObject]) -> None:
         self.letters = in_answer_order(letters)
         self.letters_by_id = {letter["id"]: letter for letter in letters}
         self.data_strings = strings_in(letters)
         self.sources = collect_sources(self.letters)
         self.organisations = Registry(ORGANISATION_CANONICAL, ORGANISATION_EXTRA_ALIASES)
         self.people = Registry(PERSON_CANONICAL)
-        self.rows: dict[str, list[dict]] = {model: [] for model in MODEL_ORDER}
+        self.rows: dict[str, list[JsonObject]] = {model: [] for model in MODEL_ORDER}
 
-    def build(self) -> list[dict]:
+    def build(self) -> list[JsonObject]:
         for letter in self.letters:
             self.add_letter(letter)
         self.organisations.assign_slugs()
@@ -128,11 +136,11 @@ class FixtureBuilder:
             fixture_object(model, fields) for model in MODEL_ORDER for fields in self.rows[model]
         ]
 
-    def add(self, model_and_fields: tuple[str, dict]) -> None:
+    def add(self, model_and_fields: FixtureRow) -> None:
         model, fields = model_and_fields
         self.rows[model].append(fields)
 
-    def add_letter(self, letter: dict) -> None:
+    def add_letter(self, letter: JsonObject) -> None:
         slug = letter["id"]
         _, letter_fields = letter_row(letter, self.letters_by_id)
         self.add(("letter", letter_fields))
@@ -162,7 +170,7 @@ class FixtureBuilder:
         for response in letter.get("responses", []):
             self.add(response_row(slug, response))
 
-    def addressee_row(self, slug: str, position: int, addressee: dict) -> tuple[str, dict]:
+    def addressee_row(self, slug: str, position: int, addressee: JsonObject) -> FixtureRow:
         name, organisation = addressee["name"], addressee.get("organisation")
         is_person = name not in NON_PERSON_ADDRESSEES and name != organisation
         return (
@@ -177,7 +185,7 @@ class FixtureBuilder:
             },
         )
 
-    def organiser_row(self, slug: str, position: int, organiser: dict) -> tuple[str, dict]:
+    def organiser_row(self, slug: str, position: int, organiser: JsonObject) -> FixtureRow:
         name = organiser["name"]
         person = organisation = None
         if name in ORGANISER_PEOPLE:
@@ -198,7 +206,7 @@ class FixtureBuilder:
             },
         )
 
-    def signature_row(self, slug: str, position: int, row: dict) -> tuple[str, dict]:
+    def signature_row(self, slug: str, position: int, row: JsonObject) -> FixtureRow:
         if row["kind"] == "organisation":
             signer = self.organisations.get(row["name"], row.get("name_normalized"))
             signer.extra_aliases += [
@@ -247,7 +255,7 @@ class FixtureBuilder:
             },
         )
 
-    def endorsement_row(self, slug: str, endorsement: dict) -> tuple[str, dict]:
+    def endorsement_row(self, slug: str, endorsement: JsonObject) -> FixtureRow:
         name = endorsement["name"]
         is_organisation = name in ORGANISATION_ENDORSERS
         return (
@@ -291,7 +299,7 @@ def model_fields(model_name: str) -> list[str]:
     return names + [f.name for f in opts.many_to_many]
 
 
-def fixture_object(model_name: str, fields: dict) -> dict:
+def fixture_object(model_name: str, fields: JsonObject) -> JsonObject:
     """One fixture object: every field present, in model order, signers as natural keys."""
     expected = model_fields(model_name)
     if set(fields) != set(expected):
@@ -334,7 +342,7 @@ NATURAL_KEYS = {
 }
 
 
-def check_natural_keys(objects: list[dict]) -> None:
+def check_natural_keys(objects: list[JsonObject]) -> None:
     keys = Counter(
         (
             obj["model"],
@@ -352,14 +360,14 @@ def check_natural_keys(objects: list[dict]) -> None:
         raise CommandError(f"Objects with the same natural key: {duplicates}")
 
 
-def read_letters(data_dir: Path) -> list[dict]:
+def read_letters(data_dir: Path) -> list[JsonObject]:
     paths = sorted(data_dir.glob("*.json"))
     if not paths:
         raise CommandError(f"No *.json files in {data_dir}")
     return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
 
 
-def strings_in(value) -> list[str]:
+def strings_in(value: object) -> list[str]:
     """Every string anywhere in a JSON value."""
     if isinstance(value, str):
         return [value]

@@ -12,6 +12,8 @@ from letters.models import (
 from .sources import letter_documents
 from .tables import DEBATE_TOPIC
 from .values import (
+    FixtureRow,
+    JsonObject,
     leading_number,
     letter_key,
     letter_side,
@@ -25,12 +27,12 @@ from .values import (
 # ---------------------------------------------------------------------------
 
 
-def in_answer_order(letters: list[dict]) -> list[dict]:
+def in_answer_order(letters: list[JsonObject]) -> list[JsonObject]:
     """Letters by date, each after the letter it answers (a topological sort)."""
     by_id = {letter["id"]: letter for letter in letters}
     ordered, done = [], set()
 
-    def visit(letter: dict, answering: frozenset) -> None:
+    def visit(letter: JsonObject, answering: frozenset[str]) -> None:
         if letter["id"] in done:
             return
         if letter["id"] in answering:
@@ -48,7 +50,7 @@ def in_answer_order(letters: list[dict]) -> list[dict]:
     return ordered
 
 
-def letter_notes(letter: dict, letters_by_id: dict) -> str:
+def letter_notes(letter: JsonObject, letters_by_id: dict[str, JsonObject]) -> str:
     """The free-form extras of a letter file, as readable plain text."""
     paragraphs = []
 
@@ -81,9 +83,10 @@ def letter_notes(letter: dict, letters_by_id: dict) -> str:
             for item in letter.get("supporting_statements", [])
         ],
     )
-    related = [letters_by_id.get(slug) for slug in letter.get("related_letters", [])]
-    if None in related:
+    related_ids = letter.get("related_letters", [])
+    if any(slug not in letters_by_id for slug in related_ids):
         raise CommandError(f"{letter['id']}: related_letters names an unknown letter")
+    related = [letters_by_id[slug] for slug in related_ids]
     listing(
         "Related letters:",
         [f"{other['title']} ({format_partial_date(other['date'])})" for other in related],
@@ -93,7 +96,7 @@ def letter_notes(letter: dict, letters_by_id: dict) -> str:
     return "\n\n".join(paragraphs)
 
 
-def letter_row(letter: dict, letters_by_id: dict) -> tuple[str, dict]:
+def letter_row(letter: JsonObject, letters_by_id: dict[str, JsonObject]) -> FixtureRow:
     return (
         "letter",
         {
@@ -126,7 +129,7 @@ def letter_row(letter: dict, letters_by_id: dict) -> tuple[str, dict]:
     )
 
 
-def reported_count_row(slug: str, count: dict) -> tuple[str, dict]:
+def reported_count_row(slug: str, count: JsonObject) -> FixtureRow:
     text = str(count["signatories"])
     return (
         "reportedcount",
@@ -141,7 +144,7 @@ def reported_count_row(slug: str, count: dict) -> tuple[str, dict]:
     )
 
 
-def signature_note(row: dict) -> str:
+def signature_note(row: JsonObject) -> str:
     """The row's own note, then what its extra fields say, as sentences."""
     extras = []
     if row.get("name_truncated_in_source"):
@@ -159,7 +162,7 @@ def signature_note(row: dict) -> str:
     return " ".join(part for part in [note, *extras] if part)
 
 
-def quote_row(slug: str, position: int, quote: dict) -> tuple[str, dict]:
+def quote_row(slug: str, position: int, quote: JsonObject) -> FixtureRow:
     return (
         "quote",
         {
@@ -173,7 +176,7 @@ def quote_row(slug: str, position: int, quote: dict) -> tuple[str, dict]:
     )
 
 
-def response_row(slug: str, response: dict) -> tuple[str, dict]:
+def response_row(slug: str, response: JsonObject) -> FixtureRow:
     return (
         "response",
         {

@@ -21,7 +21,7 @@ from .tables import (
     NOT_ALIASES,
     ORGANISATION_KINDS,
 )
-from .values import stated_country, unique
+from .values import FixtureRow, JsonObject, stated_country, unique
 
 # ---------------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ class Signer:
         countries = unique(self.countries)
         return countries[0] if len(countries) == 1 else ""
 
-    def note_row(self, letter_id: str, row: dict) -> None:
+    def note_row(self, letter_id: str, row: JsonObject) -> None:
         """Keep the facts a signatory row states about its signer."""
         self.countries.append(stated_country(row))
         self.websites.append(row.get("website") or "")
@@ -74,7 +74,9 @@ class Signer:
 class Registry:
     """Canonical signers by name, each with every name it was published under."""
 
-    def __init__(self, canonical: dict[str, str], extra_aliases: dict | None = None):
+    def __init__(
+        self, canonical: dict[str, str], extra_aliases: dict[str, list[str]] | None = None
+    ) -> None:
         self.canonical = canonical
         self.extra_aliases = extra_aliases or {}
         self.signers: dict[str, Signer] = {}
@@ -119,7 +121,7 @@ class Registry:
                         f"{label} alias {alias!r} names both {owner.name!r} and {signer.name!r}"
                     )
 
-    def alias_rows(self, model: str, owner_field: str) -> list[tuple[str, dict]]:
+    def alias_rows(self, model: str, owner_field: str) -> list[FixtureRow]:
         return [
             (
                 model,
@@ -151,7 +153,7 @@ def organisation_kind(signer: Signer) -> str:
     return OrganisationKind.OTHER
 
 
-def signer_fields(signer: Signer) -> dict:
+def signer_fields(signer: Signer) -> JsonObject:
     """The fields organisations and people share, as the fixture writes them."""
     return {
         "name": signer.name,
@@ -162,11 +164,11 @@ def signer_fields(signer: Signer) -> dict:
     }
 
 
-def organisation_row(signer: Signer) -> tuple[str, dict]:
+def organisation_row(signer: Signer) -> FixtureRow:
     return ("organisation", {**signer_fields(signer), "kind": organisation_kind(signer)})
 
 
-def person_row(signer: Signer) -> tuple[str, dict]:
+def person_row(signer: Signer) -> FixtureRow:
     return ("person", signer_fields(signer))
 
 

@@ -8,7 +8,7 @@ from letters.models import (
 )
 
 from .tables import COPY_OUTLET_WORDS, NEWS_HOSTS, OFFICIAL_HOST_MARKERS
-from .values import partial_date, unique
+from .values import FixtureRow, JsonObject, partial_date, unique
 
 # ---------------------------------------------------------------------------
 
@@ -27,7 +27,7 @@ class SourceRecord:
     is_coverage: bool = False
     copy_of: str = ""
 
-    def fill(self, **facts) -> None:
+    def fill(self, **facts: str | bool | None) -> None:
         """Set the facts still unknown; an earlier (preferred) mention keeps its own."""
         for name, value in facts.items():
             if value and not getattr(self, name):
@@ -37,7 +37,7 @@ class SourceRecord:
 class Sources:
     """One record per distinct URL in the data, with what each mention says about it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.records: dict[str, SourceRecord] = {}
 
     def mention(self, url: str) -> SourceRecord:
@@ -46,7 +46,7 @@ class Sources:
     def date_of(self, url: str) -> str | None:
         return self.records[url].date
 
-    def add_coverage(self, entry: dict) -> None:
+    def add_coverage(self, entry: JsonObject) -> None:
         record = self.mention(entry["url"])
         record.is_coverage = True
         if not record.headline:
@@ -67,7 +67,7 @@ class Sources:
         self.mention(original)
         self.mention(url).fill(is_copy=True, copy_of=original, note=f"Copy of {original}")
 
-    def add_statement(self, statement: dict) -> None:
+    def add_statement(self, statement: JsonObject) -> None:
         self.mention(statement["source_url"]).fill(
             outlet=statement.get("by") or "",
             headline=statement.get("title") or "",
@@ -99,7 +99,7 @@ class Sources:
         # What is left are signatories' and organisers' own pages.
         return SourceKind.BLOG
 
-    def rows(self) -> list[tuple[str, dict]]:
+    def rows(self) -> list[FixtureRow]:
         return [
             (
                 "source",
@@ -124,7 +124,7 @@ class Sources:
         ]
 
 
-def mentioned_urls(letter: dict) -> list[str]:
+def mentioned_urls(letter: JsonObject) -> list[str]:
     """Every URL the letter cites as a source, except coverage, documents and mirrors."""
     urls = [
         letter.get("asks_source_url"),
@@ -141,7 +141,7 @@ def mentioned_urls(letter: dict) -> list[str]:
     return unique(urls)
 
 
-def collect_sources(letters: list[dict]) -> Sources:
+def collect_sources(letters: list[JsonObject]) -> Sources:
     sources = Sources()
     # Coverage first, in every file, so that its facts win over any other mention.
     for letter in letters:
@@ -160,7 +160,7 @@ def collect_sources(letters: list[dict]) -> Sources:
     return sources
 
 
-def letter_documents(letter: dict) -> list[str]:
+def letter_documents(letter: JsonObject) -> list[str]:
     return unique([*letter.get("document_urls", []), letter.get("url")])
 
 

@@ -1,6 +1,8 @@
 """Small conversions of the shared data's values."""
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -10,6 +12,11 @@ from letters.models import (
 )
 
 from .tables import COUNTRY_NAMES
+
+# A letter file, or any object in one, as json.loads() reads it.
+JsonObject = dict[str, Any]
+# A fixture object in the making: its model's name and its fields.
+FixtureRow = tuple[str, dict[str, Any]]
 
 # ---------------------------------------------------------------------------
 # Small helpers
@@ -27,7 +34,7 @@ def partial_date(value: str | None) -> str | None:
     return value
 
 
-def unique(values) -> list:
+def unique(values: Iterable[str | None]) -> list[str]:
     """Drop empty values and repeats, keeping the first occurrence."""
     return list(dict.fromkeys(value for value in values if value))
 
@@ -41,11 +48,11 @@ def normalise_country(country: str | None) -> str:
     return COUNTRY_NAMES.get(country, country) if country else ""
 
 
-def is_inferred(row: dict) -> bool:
+def is_inferred(row: JsonObject) -> bool:
     return "inferred" in (row.get("country_basis") or "")
 
 
-def stated_country(row: dict) -> str:
+def stated_country(row: JsonObject) -> str:
     """The row's country if a source states it; never an inference or a region."""
     country = normalise_country(row.get("country"))
     if not country or is_inferred(row) or "(region)" in country:

@@ -9,7 +9,7 @@ of signatures.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 
 from letters.models import SIGNED_STATUSES, Letter, Organisation, Person, Signature
@@ -28,11 +28,11 @@ class Match:
     on_b: Signature | None = None
 
 
-class Group(list):
+class Group(list[Match]):
     """The matches shown (at most COMPARED_SHOWN, by canonical name), and `total`, how
     many there are."""
 
-    def __init__(self, matches: list[Match], total: int):
+    def __init__(self, matches: list[Match], total: int) -> None:
         super().__init__(matches)
         self.total = total
 
@@ -49,14 +49,14 @@ class Comparison:
     people: dict[str, Group] = field(default_factory=dict)
 
 
-def _signed_on(letter: Letter, owner: str):
+def _signed_on(letter: Letter, owner: str) -> QuerySet[Signature]:
     """`letter`'s signatures that count as signed, by organisations or by people."""
     return Signature.objects.filter(
         letter=letter, status__in=SIGNED_STATUSES, **{f"{owner}__isnull": False}
     )
 
 
-def _group(signatures, owner: str, side: str) -> Group:
+def _group(signatures: QuerySet[Signature], owner: str, side: str) -> Group:
     shown = signatures.select_related(owner).order_by(Lower(f"{owner}__name"), owner)[
         :COMPARED_SHOWN
     ]

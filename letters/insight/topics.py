@@ -46,11 +46,10 @@ def topic_table(topic: Topic) -> TopicTable:
     organisations: dict[int, TopicRow] = {}
     people: dict[int, TopicRow] = {}
     for signature in _signed(letters):
-        if signature.organisation_id:
-            rows, key, signer = organisations, signature.organisation_id, signature.organisation
-        else:
-            rows, key, signer = people, signature.person_id, signature.person
-        row = rows.setdefault(key, TopicRow(signer, [None] * len(letters)))
+        rows = organisations if signature.organisation_id else people
+        signer = signature.signer
+        assert signer is not None  # a saved signature has one
+        row = rows.setdefault(signer.pk, TopicRow(signer, [None] * len(letters)))
         row.cells[column[signature.letter_id]] = signature
 
     def by_name(rows: dict[int, TopicRow]) -> list[TopicRow]:

@@ -8,8 +8,9 @@ object a 404, anything but GET or HEAD a 405.
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 
 from letters.models import (
@@ -23,6 +24,7 @@ from letters.models import (
     Side,
     Signature,
     SignerKind,
+    SignerQuerySet,
     Source,
     SourceKind,
 )
@@ -37,6 +39,7 @@ from .params import (
     text_parameter,
 )
 from .records import (
+    JsonObject,
     api_signature_record,
     endorsement_record,
     letter_detail_record,
@@ -53,21 +56,21 @@ from .responses import Page, api_view, base_url, detail_response, paginated
 # ---------------------------------------------------------------------------
 
 
-def public_signatures():
+def public_signatures() -> QuerySet[Signature]:
     return Signature.objects.public().select_related("letter", "organisation", "person")
 
 
-def public_endorsements():
+def public_endorsements() -> QuerySet[Endorsement]:
     return Endorsement.objects.public().select_related("letter", "person", "organisation", "source")
 
 
 def signed_prefetch() -> Prefetch:
+    """A signer's public signatures only: its `signatures.all()` then reads these."""
     return Prefetch(
         "signatures",
         queryset=Signature.objects.public()
         .select_related("letter")
         .order_by("-letter__date", "pk"),
-        to_attr="public_signatures",
     )
 
 
@@ -92,7 +95,7 @@ def letter_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, letters, letter_summary)
 
 
-def _published_letter(slug: str, letters=None) -> Letter:
+def _published_letter(slug: str, letters: QuerySet[Letter] | None = None) -> Letter:
     letters = Letter.objects.published() if letters is None else letters
     letter = letters.filter(slug=slug).first()
     if letter is None:
@@ -183,7 +186,16 @@ def organisation_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, organisations, organisation_record)
 
 
-def signer_detail(request: HttpRequest, signers, slug: str, record: Callable, noun: str):
+SignerT = TypeVar("SignerT", Organisation, Person)
+
+
+def signer_detail(
+    request: HttpRequest,
+    signers: SignerQuerySet[SignerT],
+    slug: str,
+    record: Callable[[SignerT, str], JsonObject],
+    noun: str,
+) -> JsonResponse:
     """An organisation or a person: its record, aliases and public signatures."""
     check_parameters(request, ())
     signer = (
@@ -194,14 +206,16 @@ def signer_detail(request: HttpRequest, signers, slug: str, record: Callable, no
     data = {
         **record(signer, base_url(request)),
         "aliases": [alias.name for alias in signer.aliases.all()],
-        "signatures": [signed_record(s) for s in signer.public_signatures],
+        "signatures": [signed_record(s) for s in signer.signatures.all()],
     }
     return detail_response(request, data)
 
 
 @api_view
 def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    return signer_detail(request, Organisation.objects, slug, organisation_record, "organisation")
+    return signer_detail(
+        request, Organisation.objects.all(), slug, organisation_record, "organisation"
+    )
 
 
 @api_view
@@ -214,7 +228,7 @@ def person_list(request: HttpRequest) -> JsonResponse:
 
 @api_view
 def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    return signer_detail(request, Person.objects, slug, person_record, "person")
+    return signer_detail(request, Person.objects.all(), slug, person_record, "person")
 
 
 @api_view

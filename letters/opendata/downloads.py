@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -28,7 +30,7 @@ from letters.models import Letter, Signature, SignerKind, Visibility
 from letters.page_cache import etag_for
 
 from .params import BadDate, parse_day
-from .records import letter_metadata, letter_sources, licence
+from .records import SignatureRecord, letter_metadata, letter_sources, licence
 
 CHUNK_SIZE = 1000
 
@@ -54,9 +56,9 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_row(record: dict) -> list:
+def csv_row(record: SignatureRecord) -> list[object]:
     """A signature record as CSV cells, in CSV_COLUMNS order."""
-    record = {
+    cells: dict[str, object] = {
         **record,
         "country_is_inferred": "true" if record["country_is_inferred"] else "false",
         # URLs never contain a raw space, so a space separates them unambiguously.
@@ -64,11 +66,11 @@ def csv_row(record: dict) -> list:
     }
     return [
         neutralise(value) if isinstance(value, str) else ("" if value is None else value)
-        for value in (record[column] for column in CSV_COLUMNS)
+        for value in (cells[column] for column in CSV_COLUMNS)
     ]
 
 
-def public_signatures(letter: Letter, as_of: str | None):
+def public_signatures(letter: Letter, as_of: str | None) -> QuerySet[Signature]:
     """The signatures a download lists: the public ones, or those listed on `as_of`."""
     signatures = Signature.objects.public_on(letter)
     if as_of:
@@ -119,7 +121,9 @@ def sources_by_signature(signature_ids: list[int]) -> dict[int, list[str]]:
     return urls
 
 
-def download_records(signatures, base_url: str) -> Iterator[list[dict]]:
+def download_records(
+    signatures: QuerySet[Signature], base_url: str
+) -> Iterator[list[SignatureRecord]]:
     """`signatures` in list order as `signature_record` dicts, CHUNK_SIZE at a time: two
     queries per chunk (the rows with their signers, then their sources), whatever the
     letter's size.
@@ -137,7 +141,7 @@ def download_records(signatures, base_url: str) -> Iterator[list[dict]]:
         if not chunk:
             return
         sources = sources_by_signature([row[0] for row in chunk])
-        records = []
+        records: list[SignatureRecord] = []
         for (
             pk,
             list_rank,
@@ -208,11 +212,11 @@ def _filename(letter: Letter, as_of: str | None, extension: str) -> str:
 def _download(
     request: HttpRequest,
     letter: Letter,
-    content,
+    content: Callable[[], Iterator[str]],
     content_type: str,
     filename: str,
     links: tuple[str, ...] = (),
-):
+) -> HttpResponseBase:
     """A streamed download, revalidated with an ETag from the public content version.
 
     A draft (only staff get one) is never stored by a shared cache.
@@ -238,16 +242,17 @@ def _download(
     return response
 
 
-DownloadBuilder = Callable[[HttpRequest, Letter, str | None], HttpResponse]
+# A streamed download is not an HttpResponse: both share HttpResponseBase.
+DownloadBuilder = Callable[[HttpRequest, Letter, str | None], HttpResponseBase]
 
 
-def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpResponse]:
+def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpResponseBase]:
     """A download of one letter's list: the letter (published, or a draft for staff) and
     the `?as_of=` day, or a 400 that says what is wrong with the day."""
 
     @require_safe
     @wraps(build)
-    def view(request: HttpRequest, slug: str) -> HttpResponse:
+    def view(request: HttpRequest, slug: str) -> HttpResponseBase:
         letter = _downloadable_letter(request, slug)
         raw = request.GET.get("as_of", "")
         try:
@@ -260,7 +265,9 @@ def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpRe
 
 
 @download_view
-def letter_signatories_csv(request: HttpRequest, letter: Letter, as_of: str | None) -> HttpResponse:
+def letter_signatories_csv(
+    request: HttpRequest, letter: Letter, as_of: str | None
+) -> HttpResponseBase:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
 
@@ -293,7 +300,7 @@ def letter_signatories_csv(request: HttpRequest, letter: Letter, as_of: str | No
 @download_view
 def letter_signatories_json(
     request: HttpRequest, letter: Letter, as_of: str | None
-) -> HttpResponse:
+) -> HttpResponseBase:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
     head = {

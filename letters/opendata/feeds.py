@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,10 +28,10 @@ class LatestLettersFeed(Feed):
     title = "Open Letter Tracker: letters"
     subtitle = "Open letters, newest first, with who signed them and the sources for each fact."
 
-    def link(self):
+    def link(self) -> str:
         return reverse("home")
 
-    def items(self):
+    def items(self) -> QuerySet[Letter]:
         return Letter.objects.published().order_by("-date", "-pk")[:FEED_ITEMS]
 
     def item_title(self, letter: Letter) -> str:
@@ -40,7 +41,7 @@ class LatestLettersFeed(Feed):
         listed = f"{letter.listed_count} listed signatories."
         return f"{letter.display_date}. {letter.summary} {listed}".strip()
 
-    def item_pubdate(self, letter: Letter):
+    def item_pubdate(self, letter: Letter) -> datetime.datetime | None:
         return _start_of(letter.date)
 
 
@@ -61,7 +62,7 @@ class LetterSignatoriesFeed(Feed):
     def link(self, letter: Letter) -> str:
         return letter.get_absolute_url()
 
-    def items(self, letter: Letter):
+    def items(self, letter: Letter) -> QuerySet[Signature]:
         return (
             Signature.objects.public()
             .filter(letter=letter)
@@ -79,12 +80,14 @@ class LetterSignatoriesFeed(Feed):
         return " · ".join(part for part in parts if part) or "Signed."
 
     def item_link(self, signature: Signature) -> str:
-        return signature.signer.get_absolute_url()
+        signer = signature.signer
+        assert signer is not None  # a saved signature has one
+        return signer.get_absolute_url()
 
     def item_guid(self, signature: Signature) -> str:
         # Entries link to the signer's page, shared by all their signatures, so each
         # entry needs an id of its own; Atom ids must be absolute URIs.
         return f"urn:open-letter-tracker:signature:{signature.pk}"
 
-    def item_pubdate(self, signature: Signature):
+    def item_pubdate(self, signature: Signature) -> datetime.datetime:
         return signature.entered_at

@@ -6,6 +6,8 @@ validates it, calls every path it lists and checks each answer against it, and c
 that every /api/ URL is listed here.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
@@ -19,18 +21,19 @@ from letters.models import (
 )
 
 from .params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .records import JsonObject
 from .responses import api_view
 
 
-def ref(name: str) -> dict:
+def ref(name: str) -> JsonObject:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def nullable(schema_type: str, **extra) -> dict:
+def nullable(schema_type: str, **extra: Any) -> JsonObject:
     return {"type": [schema_type, "null"], **extra}
 
 
-def strict(properties: dict, description: str = "") -> dict:
+def strict(properties: JsonObject, description: str = "") -> JsonObject:
     """An object with exactly these properties, all present (null where unknown)."""
     schema = {
         "type": "object",
@@ -231,7 +234,7 @@ for name in ("Organisation", "Person"):
     SCHEMAS[f"{name}Detail"] = strict({**SCHEMAS[name]["properties"], **SIGNER_DETAIL_EXTRA})
 
 
-def page_of(item: str) -> dict:
+def page_of(item: str) -> JsonObject:
     return strict(
         {
             "licence": ref("Licence"),
@@ -245,11 +248,11 @@ def page_of(item: str) -> dict:
     )
 
 
-def detail_of(item: str) -> dict:
+def detail_of(item: str) -> JsonObject:
     return strict({"licence": ref("Licence"), "data": ref(item)})
 
 
-def query(name: str, description: str, schema: dict | None = None) -> dict:
+def query(name: str, description: str, schema: JsonObject | None = None) -> JsonObject:
     return {
         "name": name,
         "in": "query",
@@ -259,7 +262,7 @@ def query(name: str, description: str, schema: dict | None = None) -> dict:
     }
 
 
-def path_parameter(name: str, schema: dict, description: str) -> dict:
+def path_parameter(name: str, schema: JsonObject, description: str) -> JsonObject:
     return {
         "name": name,
         "in": "path",
@@ -283,7 +286,7 @@ PARAMETERS = {
 }
 
 
-def parameter_ref(name: str) -> dict:
+def parameter_ref(name: str) -> JsonObject:
     return {"$ref": f"#/components/parameters/{name}"}
 
 
@@ -296,11 +299,13 @@ ERRORS = {
 }
 
 
-def error_ref(name: str) -> dict:
+def error_ref(name: str) -> JsonObject:
     return {"$ref": f"#/components/responses/{name}"}
 
 
-def operation(summary: str, schema: dict, parameters: list, *, not_found: bool = True) -> dict:
+def operation(
+    summary: str, schema: JsonObject, parameters: list[JsonObject], *, not_found: bool = True
+) -> JsonObject:
     responses = {
         "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
         "400": error_ref("BadRequest"),
@@ -311,11 +316,11 @@ def operation(summary: str, schema: dict, parameters: list, *, not_found: bool =
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
-def list_operation(summary: str, item: str, filters: list) -> dict:
+def list_operation(summary: str, item: str, filters: list[JsonObject]) -> JsonObject:
     return operation(summary, page_of(item), [*filters, *PAGE_PARAMETERS])
 
 
-def date_range(prefix: str, what: str) -> list[dict]:
+def date_range(prefix: str, what: str) -> list[JsonObject]:
     return [
         query(
             f"{prefix}_after",
@@ -409,7 +414,7 @@ PATHS = {
 }
 
 
-def openapi_schema() -> dict:
+def openapi_schema() -> JsonObject:
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",

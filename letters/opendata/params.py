@@ -3,9 +3,10 @@ filter or a malformed date is a 400 that says what is wrong, never all the data.
 
 import datetime
 import re
-from typing import TypeVar
+from collections.abc import Collection
+from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 # The API's answers to lists: `page` and `page_size`, at most MAX_PAGE_SIZE rows.
@@ -13,7 +14,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 PAGE_PARAMETERS = ("page", "page_size")
 
-M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -22,7 +23,7 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class ApiError(Exception):
     """A request the API refuses, with the status and the message the client gets."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -63,7 +64,7 @@ def text_parameter(request: HttpRequest, name: str) -> str:
     return value
 
 
-def choice_parameter(request: HttpRequest, name: str, choices) -> str:
+def choice_parameter(request: HttpRequest, name: str, choices: Collection[str]) -> str:
     value = request.GET.get(name, "")
     if value and value not in choices:
         raise ApiError(400, f"{name} must be one of: {', '.join(choices)}.")
@@ -122,7 +123,7 @@ def date_filters(request: HttpRequest, field: str, prefix: str) -> Q:
     return condition
 
 
-def filtered(queryset: QuerySet[M], **lookups: object) -> QuerySet[M]:
+def filtered(queryset: QS, **lookups: object) -> QS:
     """`queryset` narrowed by each lookup given a value; an empty value is a filter the
     request did not ask for."""
     return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value})

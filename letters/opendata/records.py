@@ -1,6 +1,8 @@
 """Public records as plain data, shared by the API and the downloads. Only public fields:
 never staff notes, emails, IP addresses or sign-up requests."""
 
+from typing import Any, TypedDict
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -16,18 +18,48 @@ from letters.models import (
     Visibility,
 )
 
+# A JSON object as json.dumps() takes it.
+JsonObject = dict[str, Any]
 
-def licence() -> dict:
+
+class SignatureRecord(TypedDict):
+    """One public signature as the API and both downloads give it."""
+
+    id: int
+    position: int | None
+    published_name: str
+    canonical_name: str
+    canonical_slug: str
+    canonical_url: str
+    kind: str
+    role: str
+    country: str
+    country_is_inferred: bool
+    status: str
+    first_listed: str | None
+    withdrawn_on: str | None
+    note: str
+    source_urls: list[str]
+
+
+class ApiSignatureRecord(SignatureRecord):
+    """A signature in the API, which also names its letter."""
+
+    letter: str
+
+
+def licence() -> dict[str, str]:
     return {"name": settings.DATA_LICENCE_NAME, "url": settings.DATA_LICENCE_URL}
 
 
-def signature_record(signature: Signature, base_url: str) -> dict:
+def signature_record(signature: Signature, base_url: str) -> SignatureRecord:
     """One public signature as plain data: the API's row, built from a model instance.
 
     Reads `organisation`, `person` and `sources.all()`: select and prefetch them. The
     downloads build the same dict from plain values (`download_records`).
     """
     signer = signature.signer
+    assert signer is not None  # a saved signature has one
     return {
         "id": signature.pk,
         "position": signature.list_rank,
@@ -47,7 +79,7 @@ def signature_record(signature: Signature, base_url: str) -> dict:
     }
 
 
-def letter_metadata(letter: Letter, base_url: str) -> dict:
+def letter_metadata(letter: Letter, base_url: str) -> JsonObject:
     """What describes a letter in its JSON download and in the API."""
     return {
         "slug": letter.slug,
@@ -71,7 +103,7 @@ def letter_metadata(letter: Letter, base_url: str) -> dict:
     }
 
 
-def source_record(source: Source, base: str = "") -> dict:
+def source_record(source: Source, base: str = "") -> JsonObject:
     """A source; `base` is unused (a source's URL is its own), as every record takes it."""
     return {
         "id": source.pk,
@@ -88,7 +120,7 @@ def source_record(source: Source, base: str = "") -> dict:
     }
 
 
-def letter_sources(letter: Letter) -> list[dict]:
+def letter_sources(letter: Letter) -> list[JsonObject]:
     """The letter's own documents, then its coverage, each marked with its role."""
     documents = [{**source_record(s), "role": "document"} for s in letter.documents.all()]
     coverage = [{**source_record(s), "role": "coverage"} for s in letter.coverage.all()]
@@ -98,7 +130,7 @@ def letter_sources(letter: Letter) -> list[dict]:
 # ---------------------------------------------------------------------------
 
 
-def signer_ref(signer: Organisation | Person, base: str) -> dict:
+def signer_ref(signer: Organisation | Person, base: str) -> JsonObject:
     kind = "organisation" if isinstance(signer, Organisation) else "person"
     api_name = "api_organisation_detail" if kind == "organisation" else "api_person_detail"
     return {
@@ -110,7 +142,7 @@ def signer_ref(signer: Organisation | Person, base: str) -> dict:
     }
 
 
-def letter_summary(letter: Letter, base: str) -> dict:
+def letter_summary(letter: Letter, base: str) -> JsonObject:
     """A letter in a list. Reads `topics.all()`: prefetch it."""
     return {
         "slug": letter.slug,
@@ -126,7 +158,7 @@ def letter_summary(letter: Letter, base: str) -> dict:
     }
 
 
-def party_record(party: Addressee | Organiser, base: str) -> dict:
+def party_record(party: Addressee | Organiser, base: str) -> JsonObject:
     signer = party.person or party.organisation
     return {
         "name": party.name,
@@ -135,7 +167,7 @@ def party_record(party: Addressee | Organiser, base: str) -> dict:
     }
 
 
-def letter_detail_record(letter: Letter, base: str) -> dict:
+def letter_detail_record(letter: Letter, base: str) -> JsonObject:
     answered = letter.in_response_to
     return {
         **letter_metadata(letter, base),
@@ -163,11 +195,11 @@ def letter_detail_record(letter: Letter, base: str) -> dict:
     }
 
 
-def api_signature_record(signature: Signature, base: str) -> dict:
+def api_signature_record(signature: Signature, base: str) -> ApiSignatureRecord:
     return {**signature_record(signature, base), "letter": signature.letter.slug}
 
 
-def organisation_record(organisation: Organisation, base: str) -> dict:
+def organisation_record(organisation: Organisation, base: str) -> JsonObject:
     return {
         **signer_ref(organisation, base),
         "country": organisation.country,
@@ -176,11 +208,11 @@ def organisation_record(organisation: Organisation, base: str) -> dict:
     }
 
 
-def person_record(person: Person, base: str) -> dict:
+def person_record(person: Person, base: str) -> JsonObject:
     return {**signer_ref(person, base), "country": person.country, "website": person.website}
 
 
-def signed_record(signature: Signature) -> dict:
+def signed_record(signature: Signature) -> JsonObject:
     """A signature seen from its signer's page."""
     return {
         "id": signature.pk,
@@ -193,11 +225,13 @@ def signed_record(signature: Signature) -> dict:
     }
 
 
-def endorsement_record(endorsement: Endorsement, base: str) -> dict:
+def endorsement_record(endorsement: Endorsement, base: str) -> JsonObject:
+    endorser = endorsement.endorser
+    assert endorser is not None  # a saved endorsement has one
     return {
         "id": endorsement.pk,
         "letter": endorsement.letter.slug,
-        "endorser": signer_ref(endorsement.endorser, base),
+        "endorser": signer_ref(endorser, base),
         "office": endorsement.office,
         "jurisdiction": endorsement.jurisdiction,
         "date": endorsement.date or None,

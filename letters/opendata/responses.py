@@ -1,12 +1,13 @@
 """How the API answers: JSON, GET and HEAD only, CORS, ETags, the licence, pagination."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -14,14 +15,19 @@ from django.views.decorators.csrf import csrf_exempt
 from letters.page_cache import etag_for
 
 from .params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ApiError, positive_int_parameter
-from .records import licence
+from .records import JsonObject, licence
+
+P = ParamSpec("P")
+M = TypeVar("M", bound=Model)
 
 
 def error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"status": status, "message": message}}, status=status)
 
 
-def api_view(view: Callable) -> Callable:
+def api_view(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """GET and HEAD only, JSON errors, CORS for anyone, the licence in a Link header, and
     an ETag from the public content version so that clients can revalidate cheaply.
 
@@ -31,7 +37,8 @@ def api_view(view: Callable) -> Callable:
 
     @csrf_exempt
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        response: HttpResponse | None
         if request.method not in ("GET", "HEAD"):
             response = error_response(
                 405, f"{request.method} is not allowed: this API is read-only (GET, HEAD)."
@@ -58,7 +65,7 @@ def api_view(view: Callable) -> Callable:
 # ---------------------------------------------------------------------------
 
 
-def licence_record(request: HttpRequest) -> dict:
+def licence_record(request: HttpRequest) -> dict[str, str]:
     return {**licence(), "methodology": request.build_absolute_uri(reverse("methodology"))}
 
 
@@ -66,14 +73,14 @@ def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-def detail_response(request: HttpRequest, data: dict) -> JsonResponse:
+def detail_response(request: HttpRequest, data: Mapping[str, Any]) -> JsonResponse:
     return JsonResponse({"licence": licence_record(request), "data": data})
 
 
 class Page:
     """Which slice of a list a request asks for, validated before any query."""
 
-    def __init__(self, request: HttpRequest):
+    def __init__(self, request: HttpRequest) -> None:
         self.request = request
         self.number = positive_int_parameter(request, "page", 1)
         size = positive_int_parameter(request, "page_size", DEFAULT_PAGE_SIZE)
@@ -91,7 +98,7 @@ class Page:
         query["page"] = str(number)
         return self.request.build_absolute_uri(f"{self.request.path}?{urlencode(query, True)}")
 
-    def response(self, results: list[dict], count: int) -> JsonResponse:
+    def response(self, results: Sequence[Mapping[str, Any]], count: int) -> JsonResponse:
         return JsonResponse(
             {
                 "licence": licence_record(self.request),
@@ -105,7 +112,9 @@ class Page:
         )
 
 
-def paginated(request: HttpRequest, queryset, record: Callable[[Any, str], dict]) -> JsonResponse:
+def paginated(
+    request: HttpRequest, queryset: QuerySet[M], record: Callable[[M, str], JsonObject]
+) -> JsonResponse:
     """COUNT(*) and an OFFSET page: for lists that stay small (letters, signers, sources).
 
     `record` builds each item's JSON from the item and the site's base URL."""

@@ -48,7 +48,8 @@ class TopicSitemap(PagedSitemap):
         return Topic.objects.public().order_by("pk")
 
 
-SITEMAPS = {
+# Sitemap classes; Django also takes instances, and its views ask for a dict of either.
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
     "pages": PageSitemap,
     "letters": LetterSitemap,
     "organisations": OrganisationSitemap,

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from letters.page_cache import cached_public_page
 
@@ -18,7 +18,7 @@ api_letter = [
     path("signatures/", api.letter_signature_list, name="api_letter_signature_list"),
 ]
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("openapi.json", openapi.schema, name="api_schema"),
     path("letters/", api.letter_list, name="api_letter_list"),
     path("letters/<slug:slug>/", include(api_letter)),

@@ -4,8 +4,16 @@ Any malformed, zero or negative page number means the first page, and a number p
 the end means the last page, so a shared or hand-edited link always answers 200.
 """
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from letters.models import Signature
+
+T = TypeVar("T")
 
 
 def page_number(raw: str | None) -> int:
@@ -16,7 +24,7 @@ def page_number(raw: str | None) -> int:
     return max(number, 1)
 
 
-def paginate(request: HttpRequest, items, per_page: int) -> Page:
+def paginate(request: HttpRequest, items: Sequence[T] | QuerySet[Any, T], per_page: int) -> Page[T]:
     """OFFSET pagination, for lists that stay small (indexes, filtered results)."""
     paginator = Paginator(items, per_page)
     return paginator.page(min(page_number(request.GET.get("page")), paginator.num_pages))
@@ -30,31 +38,41 @@ class RankedPaginator(Paginator):
     the first does.
     """
 
-    def __init__(self, signatures, per_page: int, count: int):
+    object_list: QuerySet[Signature]
+
+    def __init__(self, signatures: QuerySet[Signature], per_page: int, count: int) -> None:
         super().__init__(signatures, per_page)
         self.count = count  # overrides the cached COUNT(*) property
 
-    def page(self, number) -> Page:
+    def page(self, number: int | str) -> Page[Signature]:
         number = self.validate_number(number)
         first = (number - 1) * self.per_page
         rows = self.object_list.filter(
             list_rank__gt=first, list_rank__lte=first + self.per_page
         ).order_by("list_rank")
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
-def paginate_ranked(request: HttpRequest, signatures, per_page: int, count: int) -> Page:
+def paginate_ranked(
+    request: HttpRequest, signatures: QuerySet[Signature], per_page: int, count: int
+) -> Page[Signature]:
     paginator = RankedPaginator(signatures, per_page, count)
     return paginator.page(min(page_number(request.GET.get("page")), paginator.num_pages))
 
 
-def paginate_matches(request: HttpRequest, matches, rows, per_page: int) -> Page:
+def paginate_matches(
+    request: HttpRequest,
+    matches: QuerySet[Signature],
+    rows: QuerySet[Signature],
+    per_page: int,
+) -> Page[Signature]:
     """A filtered list (a search, a kind, a country): one query finds the matching ids in
     list order, their number is the count, and one more fetches the page's `rows`.
 
     The search runs once instead of twice (COUNT, then a page past an OFFSET).
     """
     ids = list(matches.order_by("list_rank").values_list("pk", flat=True))
-    page = paginate(request, ids, per_page)
+    # A page of ids that then holds the rows they name.
+    page: Page[Any] = paginate(request, ids, per_page)
     page.object_list = list(rows.filter(pk__in=page.object_list).order_by("list_rank"))
     return page

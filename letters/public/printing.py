@@ -1,5 +1,9 @@
 """The printable page's whole signatory list, read in chunks however long it is."""
 
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
 from letters.models import PUBLIC_STATUSES, Letter, Signature
 
 CHUNK_SIZE = 2000
@@ -13,14 +17,14 @@ class OnePass:
     length, it iterates instead, and each chunk is freed once rendered.
     """
 
-    def __init__(self, queryset, count: int):
+    def __init__(self, queryset: QuerySet[Signature], count: int) -> None:
         self.queryset = queryset
         self.count = count
 
     def __len__(self) -> int:
         return self.count
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Signature]:
         return self.queryset.iterator(chunk_size=CHUNK_SIZE)
 
 

@@ -2,6 +2,7 @@
 "has X signed anything?". A merged record's old URL answers 301 to the record kept."""
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Manager, Prefetch, QuerySet
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from letters.insight.cosigners import co_signers
+from letters.lib.http import HtmxHttpRequest
 from letters.models import (
     Endorsement,
     Organisation,
@@ -20,6 +22,8 @@ from letters.models import (
     PersonRedirect,
     Quote,
     Signature,
+    Signer,
+    SignerQuerySet,
     public_signature,
 )
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
@@ -70,8 +74,11 @@ PEOPLE = SignerIndex(
 )
 
 
+SignerT = TypeVar("SignerT", bound=Signer)
+
+
 def _signer_index(
-    request: HttpRequest, signers: QuerySet[Organisation] | QuerySet[Person], index: SignerIndex
+    request: HtmxHttpRequest, signers: SignerQuerySet[SignerT], index: SignerIndex
 ) -> HttpResponse:
     query = text_param(request, "q")
     signers = signers.matching(query).order_by("name")
@@ -89,7 +96,7 @@ def _signer_index(
 @require_GET
 @cached_public_page
 @vary_on_headers(*HTMX_VARY)
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     signed = Count("signatures", filter=public_signature("signatures__"))
     organisations = Organisation.objects.public().annotate(letters_signed=signed)
     return _signer_index(request, organisations, ORGANISATIONS)
@@ -98,7 +105,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_public_page
 @vary_on_headers(*HTMX_VARY)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(request, Person.objects.public(), PEOPLE)
 
 
@@ -153,7 +160,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cached_public_page
 @vary_on_headers(*HTMX_VARY)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     """Has X signed anything? Organisations and people by name or alias, with their letters."""
     query = text_param(request, "q")
     limit = settings.INDEX_PAGE_SIZE

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from letters.insight.citation import bibtex_citation, plain_citation
+from letters.lib.http import HtmxHttpRequest
 from letters.models import Endorsement, Letter, Side, Signature, SignerKind, Visibility
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
 
@@ -27,7 +28,7 @@ from .timeline import letter_timeline as build_timeline
 @require_GET
 @cached_public_page
 @vary_on_headers(*HTMX_VARY)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     query = text_param(request, "q")
     side = request.GET.get("stance", "")
     letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers(*HTMX_VARY)
-def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def letter_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The public letter page; staff also preview drafts on it.
 
     The preview is looked for only once the public page is not found, so the public path
@@ -71,12 +72,12 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @cached_public_page
-def _public_letter_page(request: HttpRequest, slug: str) -> HttpResponse:
+def _public_letter_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _letter_page(request, slug, Letter.objects.published())
 
 
 def _letter_page(
-    request: HttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
+    request: HtmxHttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
 ) -> HttpResponse:
     fragment = wants_fragment(request)
     if not fragment:

@@ -1,9 +1,14 @@
 """The admin of what the public sends: sign-up requests as submitted, the moderation of
 signatures they made, and the corrections queue. Registered from letters/admin.py."""
 
-from django.contrib import admin, messages
-from django.db.models import OuterRef, Q, Subquery
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
+
+from letters.curation.status_actions import SignatureStatusActions
 from letters.models import (
     Correction,
     CorrectionRequest,
@@ -15,11 +20,25 @@ from letters.models import (
 )
 
 
-class SignupModerationActions:
-    """Mixed into the signature admin: where each sign-up came from, and rejecting every
-    pending sign-up from the same IP address or email domain."""
+class SignupOrigin(TypedDict):
+    """What `SignupModerationActions.get_queryset` annotates each signature with."""
 
-    def get_queryset(self, request):
+    signup_ip: str | None
+    signup_email_key: str | None
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A signature as the signature admin's list reads it.
+    SignatureWithOrigin = WithAnnotations[Signature, SignupOrigin]
+
+
+class SignupModerationActions(SignatureStatusActions):
+    """Mixed into the signature admin: where each sign-up came from, and rejecting every
+    pending sign-up from the same IP address or email domain (with the status actions)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Signature]:
         sign_up = SignupRequest.objects.filter(
             signature=OuterRef("pk"), action=SignupAction.SIGN
         ).order_by("-created_at")
@@ -33,7 +52,7 @@ class SignupModerationActions:
         )
 
     @admin.display(description="Submitted from")
-    def submitted_from(self, signature: Signature) -> str:
+    def submitted_from(self, signature: "SignatureWithOrigin") -> str:
         if not signature.signup_email_key and not signature.signup_ip:
             return "—"
         domain = (signature.signup_email_key or "").rpartition("@")[2]
@@ -43,7 +62,9 @@ class SignupModerationActions:
         description="Reject every pending sign-up from the IP addresses of the selected",
         permissions=["change"],
     )
-    def reject_same_ip(self, request, queryset):
+    def reject_same_ip(
+        self, request: HttpRequest, queryset: "QuerySet[SignatureWithOrigin]"
+    ) -> None:
         addresses = {a for a in queryset.values_list("signup_ip", flat=True) if a}
         self._reject_pending(request, signup_requests__ip_address__in=addresses)
 
@@ -51,7 +72,9 @@ class SignupModerationActions:
         description="Reject every pending sign-up from the email domains of the selected",
         permissions=["change"],
     )
-    def reject_same_email_domain(self, request, queryset):
+    def reject_same_email_domain(
+        self, request: HttpRequest, queryset: "QuerySet[SignatureWithOrigin]"
+    ) -> None:
         domains = {
             key.rpartition("@")[2]
             for key in queryset.values_list("signup_email_key", flat=True)
@@ -62,7 +85,7 @@ class SignupModerationActions:
             matches |= Q(signup_requests__email_key__endswith=f"@{domain}")
         self._reject_pending(request, matches)
 
-    def _reject_pending(self, request, *conditions, **lookups) -> None:
+    def _reject_pending(self, request: HttpRequest, *conditions: Q, **lookups: Any) -> None:
         pending = Signature.objects.filter(status=SignatureStatus.PENDING)
         ids = pending.filter(*conditions, **lookups).values_list("pk", flat=True).distinct()
         self._set_status(
@@ -90,7 +113,7 @@ class SignupRequestAdmin(admin.ModelAdmin):
     search_fields = ["name", "email_key", "=ip_address"]
     readonly_fields = [field.name for field in SignupRequest._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="Email domain")
@@ -126,10 +149,12 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     inlines = [CorrectionInline]
     actions = ["mark_declined"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
         for correction in formset.save(commit=False):
             correction.letter = form.instance.letter
             correction.save()
@@ -137,7 +162,7 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
             deleted.delete()
 
     @admin.action(description="Decline selected requests", permissions=["change"])
-    def mark_declined(self, request, queryset):
+    def mark_declined(self, request: HttpRequest, queryset: QuerySet[CorrectionRequest]) -> None:
         changed = queryset.filter(status=CorrectionStatus.OPEN).update(
             status=CorrectionStatus.DECLINED
         )

@@ -4,6 +4,8 @@ Only the fields listed here are read from a POST, so extra fields such as
 `status=confirmed` or `letter=<id>` are ignored: the letter comes from the URL.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -28,7 +30,7 @@ class PublicForm(forms.Form):
     # Required, but checked in clean(): a hidden field's own errors are shown nowhere.
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["started"] = signing.TimestampSigner(salt=_STARTED_SALT).sign("form")
@@ -38,8 +40,8 @@ class PublicForm(forms.Form):
         """A filled honeypot: answered like a success, and nothing is written."""
         return bool(self.data.get("homepage"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if "started" in cleaned and (problem := self._started_problem(cleaned["started"])):
             self.add_error(None, problem)
         return cleaned
@@ -92,7 +94,7 @@ class SignForm(PublicForm):
         )
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("signer_kind") == SignerKind.ORGANISATION and not cleaned.get(
             "contact_name"

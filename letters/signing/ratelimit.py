@@ -15,10 +15,11 @@ from django.utils import timezone
 from letters.models import RateLimitHit
 
 # (hits allowed, per seconds): one a minute, and five in five minutes.
-PUBLIC_WRITE_LIMITS = ((1, 60), (5, 300))
+Limits = tuple[tuple[int, int], ...]
+PUBLIC_WRITE_LIMITS: Limits = ((1, 60), (5, 300))
 
 
-def allow(key: str, limits=PUBLIC_WRITE_LIMITS, using: str = "default") -> bool:
+def allow(key: str, limits: Limits = PUBLIC_WRITE_LIMITS, using: str = "default") -> bool:
     """Record a hit for `key` and return True, or return False if any limit is reached."""
     longest = max(seconds for _, seconds in limits)
     with transaction.atomic(using=using):

@@ -13,10 +13,12 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,6 +31,7 @@ from letters.models import (
     PersonAlias,
     Signature,
     SignatureStatus,
+    Signer,
     SignerKind,
     SignupAction,
     SignupRequest,
@@ -66,11 +69,11 @@ _NAME_KEY_LENGTH = SignupRequest._meta.get_field("name_key").max_length
 class Submission:
     """A sign-up or withdrawal, with the token to email when one must be sent."""
 
-    request: SignupRequest | None
+    request: SignupRequest
     token: str | None
 
 
-def submit(letter: Letter, action: str, data: dict, ip_address: str | None) -> Submission:
+def submit(letter: Letter, action: str, data: dict[str, Any], ip_address: str | None) -> Submission:
     """Record a request, or refresh the same pending one; never a second row for it.
 
     Returns no token when nothing needs confirming (the same person already confirmed).
@@ -125,7 +128,7 @@ def send_confirmation(submission: Submission, confirm_url: str) -> None:
     subject = {
         SignupAction.SIGN: f"Confirm your signature: {request.letter.title}",
         SignupAction.WITHDRAW: f"Confirm your withdrawal: {request.letter.title}",
-    }[request.action]
+    }[SignupAction(request.action)]
     send_mail(subject[:150], body, None, [request.email])
 
 
@@ -187,7 +190,7 @@ def _withdraw(request: SignupRequest) -> Signature | None:
         .select_related("signature")
         .first()
     )
-    if signed is None:
+    if signed is None or signed.signature is None:
         return None
     signature = signed.signature
     if signature.status in {SignatureStatus.PENDING, SignatureStatus.REJECTED}:
@@ -206,22 +209,25 @@ def find_signer(kind: str, name: str, website: str = "") -> Organisation | Perso
     """An existing organisation or person by normalised name, alias or website domain."""
     key = normalise(name)
     if kind == SignerKind.ORGANISATION:
-        by_alias = OrganisationAlias.objects.filter(normalised_name=key).first()
-        if by_alias is not None:
-            return by_alias.organisation
+        organisation_alias = OrganisationAlias.objects.filter(normalised_name=key).first()
+        if organisation_alias is not None:
+            return organisation_alias.organisation
         match = _by_normalised_name(Organisation.objects.all(), key)
         if match is None and website:
             domain = website_domain(website)
             candidates = Organisation.objects.filter(website__icontains=domain)
             match = next((o for o in candidates if website_domain(o.website) == domain), None)
         return match
-    by_alias = PersonAlias.objects.filter(normalised_name=key).first()
-    if by_alias is not None:
-        return by_alias.person
+    person_alias = PersonAlias.objects.filter(normalised_name=key).first()
+    if person_alias is not None:
+        return person_alias.person
     return _by_normalised_name(Person.objects.all(), key)
 
 
-def _by_normalised_name(queryset, key: str):
+SignerT = TypeVar("SignerT", bound=Signer)
+
+
+def _by_normalised_name(queryset: QuerySet[SignerT], key: str) -> SignerT | None:
     # search_text starts with the normalised canonical name, then " | " and the aliases.
     candidates = queryset.filter(search_text__startswith=key)
     return next((c for c in candidates if c.search_text.split(" | ")[0] == key), None)

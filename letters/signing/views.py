@@ -5,6 +5,7 @@ letters/views.py carry none, so they stay cacheable.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,7 +105,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
     """'Report an error / ask to be removed', about one listed signatory or endorsement."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
-    about = {"signature": None, "endorsement": None}
+    about: dict[str, Signature | Endorsement | None] = {"signature": None, "endorsement": None}
     params = request.POST if request.method == "POST" else request.GET
     if params.get("signature") and params.get("endorsement"):
         # The form sends one; a request about both would break the row's check constraint.
@@ -116,7 +117,7 @@ def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
         if params.get(name):
             try:
                 about[name] = queryset.get(pk=int(params[name]))
-            except (ValueError, queryset.model.DoesNotExist):
+            except (ValueError, ObjectDoesNotExist):
                 raise Http404(f"No such {name} on this letter.") from None
     context = {"letter": letter, **about}
     if request.method == "POST":

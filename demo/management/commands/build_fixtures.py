@@ -4,9 +4,10 @@ the shared data (the work is demo/fixture_builder/)."""
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from demo.fixture_builder.builder import (
     MODEL_ORDER,
@@ -20,7 +21,7 @@ from demo.fixture_builder.tables import DEFAULT_OUTPUT
 class Command(BaseCommand):
     help = "Build fixtures/encryption_debate.json from the shared letter data (deterministic)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--data",
             type=Path,
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             help=f"Fixture to write (default: {DEFAULT_OUTPUT} in the project).",
         )
 
-    def handle(self, *args, data: Path, output: Path, **options):
+    def handle(self, *args: Any, data: Path, output: Path, **options: Any) -> None:
         letters = read_letters(data)
         objects = FixtureBuilder(letters).build()
         check_natural_keys(objects)

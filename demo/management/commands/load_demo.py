@@ -10,11 +10,13 @@ that already have history are left alone, so loading again adds nothing.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from simple_history.utils import get_history_manager_for_model
 
 from letters.models import Endorsement, Letter, Organisation, Person, Signature, Source
 
@@ -25,7 +27,7 @@ HISTORY_BATCH = 500
 class Command(BaseCommand):
     help = "Load the demo fixtures (the end-to-end encryption debate) into the database."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "fixtures",
             nargs="*",
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             help="Fixture files to load (default: every *.json in fixtures/).",
         )
 
-    def handle(self, *args, fixtures: list[Path], **options):
+    def handle(self, *args: Any, fixtures: list[Path], **options: Any) -> None:
         paths = fixtures or sorted((settings.BASE_DIR / "fixtures").glob("*.json"))
         if not paths:
             raise CommandError("No fixture found in fixtures/.")
@@ -61,10 +63,11 @@ def record_initial_history() -> int:
     """One "Loaded from fixtures" history row for each tracked object that has none."""
     recorded = 0
     for model in TRACKED_MODELS:
-        without_history = model.objects.exclude(pk__in=model.history.values("id")).order_by("pk")
+        history = get_history_manager_for_model(model)
+        without_history = model._default_manager.exclude(pk__in=history.values("id")).order_by("pk")
         # Always the first batch of what is left: the previous one has history now.
         while batch := list(without_history[:HISTORY_BATCH]):
-            model.history.bulk_history_create(
+            history.bulk_history_create(
                 batch, batch_size=HISTORY_BATCH, default_change_reason="Loaded from fixtures"
             )
             recorded += len(batch)

@@ -2,8 +2,9 @@
 letter for benchmarks and scale tests (see demo/synthetic.py)."""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from demo.synthetic import (
@@ -20,7 +21,7 @@ from letters.models import Letter
 class Command(BaseCommand):
     help = "Add one large published letter of generated, clearly marked synthetic signatories."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--signatories", type=int, required=True)
         parser.add_argument(
             "--slug", help=f"Must start with '{SLUG_PREFIX}' (default: synthetic-<signatories>)."
@@ -32,7 +33,15 @@ class Command(BaseCommand):
             help="Delete a synthetic letter with this slug, and its synthetic signers, first.",
         )
 
-    def handle(self, *args, signatories: int, slug: str | None, seed: int, replace: bool, **opts):
+    def handle(
+        self,
+        *args: Any,
+        signatories: int,
+        slug: str | None,
+        seed: int,
+        replace: bool,
+        **opts: Any,
+    ) -> None:
         if signatories < 1:
             raise CommandError("--signatories must be at least 1.")
         slug = slug or f"{SLUG_PREFIX}{signatories}"
