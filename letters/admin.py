@@ -26,7 +26,6 @@ from .curation.import_admin import SignatoryImportAdminMixin
 from .curation.merge_admin import MergeAdminMixin
 from .curation.merging import merge_organisations, merge_people
 from .curation.publishing import publish
-from .curation.status_actions import SignatureStatusActions
 from .models import (
     Addressee,
     Correction,
@@ -337,7 +336,7 @@ class SignerKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(SignupModerationActions, SignatureStatusActions, HistoryAdmin):
+class SignatureAdmin(SignupModerationActions, HistoryAdmin):
     """Also the moderation queue: filter by status "Pending moderation" to approve
     (mark confirmed) or reject sign-ups, one by one or in bulk, or everything sent from
     one IP address or email domain."""

@@ -2,7 +2,7 @@
 
 The authors are the letter's organisers (by their canonical names), or, when none is
 known, its first listed signatories. The access date is passed in, so that whoever
-serves a citation decides which day it is (see `insight_views.letter_citation`).
+serves a citation decides which day it is (see `insight.views.letter_citation`).
 """
 
 import datetime

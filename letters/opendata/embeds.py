@@ -1,6 +1,6 @@
 """What other sites may show of a letter: an SVG badge and a small widget for an <iframe>.
 
-The only pages that may be framed (`embeddable`); tests/test_framing.py checks that no
+The only pages that may be framed (`embeddable`); tests/tracker/test_framing.py checks that no
 other URL can be.
 """
 

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the read-only API (letters/api.py), served at
 /api/v1/openapi.json.
 
-Written by hand as a dict, next to the views it describes. tests/test_openapi.py
+Written by hand as a dict, next to the views it describes. tests/opendata/test_openapi.py
 validates it, calls every path it lists and checks each answer against it, and checks
 that every /api/ URL is listed here.
 """
