@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from letters.management.commands import check_source_links
-from letters.management.commands.check_source_links import USER_AGENT
+from letters.curation import link_checks
+from letters.curation.link_checks import USER_AGENT
 from letters.models import Source
 from tests import factories
 
@@ -137,8 +137,8 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     clock = FakeClock(request_seconds=0.25)
-    monkeypatch.setattr(check_source_links, "time", clock)
-    monkeypatch.setattr(check_source_links, "check", clock.check)
+    monkeypatch.setattr(link_checks, "time", clock)
+    monkeypatch.setattr(link_checks, "check", clock.check)
     return clock
 
 
