@@ -89,7 +89,7 @@ class RetryAdmin(admin.ModelAdmin, Generic[M]):
         change: bool = False,
         form_url: str = "",
         obj: M | None = None,
-    ) -> TemplateResponse:
+    ) -> HttpResponse:
         context["can_retry"] = (
             obj is not None
             and getattr(obj, "status", None) == self.failed_status
@@ -110,7 +110,7 @@ class JobAdmin(RetryAdmin[Job]):
     search_fields = ["name", "message"]
     date_hierarchy = "created_at"
     actions = ["retry_selected"]
-    fields = [
+    fields = (
         "name",
         "progress_report",
         "error_report",
@@ -122,7 +122,7 @@ class JobAdmin(RetryAdmin[Job]):
         "finished_at",
         "attempts",
         "task_path",
-    ]
+    )
     readonly_fields = fields
 
     def retry_one(self, record: Job) -> bool:
@@ -186,7 +186,7 @@ class OutboundEmailAdmin(RetryAdmin[OutboundEmail]):
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_selected"]
-    fields = [
+    fields = (
         "kind",
         "to",
         "subject",
@@ -197,7 +197,7 @@ class OutboundEmailAdmin(RetryAdmin[OutboundEmail]):
         "next_attempt_at",
         "sent_at",
         "expires_at",
-    ]
+    )
     readonly_fields = fields
 
     def retry_one(self, record: OutboundEmail) -> bool:

@@ -34,4 +34,3 @@ def _enqueue_or_log(task: Task[..., Any], args: tuple[Any, ...]) -> None:
         task.enqueue(*args)
     except Exception:
         logger.exception("Could not queue %s%r; the sweep will pick it up.", task.name, args)
-

@@ -35,6 +35,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -181,7 +182,7 @@ def _create(
         task_path=job_runner.module_path,
         key=key,
         params=params or {},
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=user if isinstance(user, User) else None,
         # The last sign of life: a job queued this long ago and never started was lost.
         heartbeat_at=timezone.now(),
     )

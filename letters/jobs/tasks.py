@@ -3,7 +3,7 @@
 from typing import TypedDict
 
 from django.core.management import call_command
-from django_tasks import default_task_backend, task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks_db import DatabaseBackend
 
 from . import outbox, runner
@@ -29,5 +29,5 @@ def sweep() -> SweepReport:
 def prune_task_results() -> None:
     """Daily, on the database backend: forget the queue's records of finished tasks
     after two weeks (jobs and emails keep their own records)."""
-    if isinstance(default_task_backend, DatabaseBackend):
+    if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         call_command("prune_db_task_results", "--min-age-days", "14", verbosity=0)

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"The link check failed:\n{job.error}")
         self.stdout.write(job.message)
-        since = datetime.fromisoformat(params["since"])
+        since = datetime.fromisoformat(str(params["since"]))
         for source in Source.objects.filter(DEAD, link_checked_at__gte=since).order_by("pk"):
             reason = source.link_error or "HTTP error"
             self.stdout.write(f"DEAD {source.link_status or '—'} {source.url} ({reason})")

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
-from django_tasks import DEFAULT_TASK_QUEUE_NAME, default_task_backend
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task_backends
 from django_tasks_db import DatabaseBackend
 
 from letters.jobs.schedule import enqueue_due
@@ -68,7 +68,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, burst: bool, schedule: bool, interval: float, **options: Any
     ) -> None:
-        on_database = isinstance(default_task_backend, DatabaseBackend)
+        on_database = isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
         # In development the database worker restarts when the code changes; its first
         # process only watches the files, and the schedule runs in the one it starts.
         reload = settings.DEBUG and on_database and not burst
