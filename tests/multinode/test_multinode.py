@@ -28,7 +28,7 @@ import psycopg
 import pytest
 import redis
 
-from bench.servers import gunicorn, stop_process_group, tail
+from bench.servers import gunicorn, job_worker, tail
 from bench.signup_load import Browser, duplicate, mailbox_key, original, with_defaults
 from tests.helpers import NSPCC_SLUG
 
@@ -81,17 +81,9 @@ def cluster(postgres_url, redis_url, tmp_path_factory):
         return {**common, "CACHE_DIR": str(workdir / f"cache-{name}")}
 
     worker_log = workdir / "worker.log"
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker"],
-        cwd=ROOT,
-        env=common,
-        stdout=worker_log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     app = "tracker.wsgi:application"
     with contextlib.ExitStack() as stack:
-        stack.callback(stop_process_group, worker)
+        worker = stack.enter_context(job_worker(env=common, log=worker_log, cwd=ROOT))
         a = stack.enter_context(
             gunicorn(
                 app,
