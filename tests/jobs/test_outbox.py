@@ -175,16 +175,21 @@ def test_a_duplicate_task_for_the_same_attempt_sends_nothing_more(db):
     assert len(mail.outbox) == 1
 
 
-def test_an_email_left_half_sent_by_a_dead_worker_is_tried_again(db):
-    email = OutboundEmail.objects.create(
+def being_sent(since: timedelta) -> OutboundEmail:
+    """An email a worker claimed `since` ago and has not finished sending."""
+    return OutboundEmail.objects.create(
         kind="Test",
         to="ada@example.org",
         subject="Subject",
         body="Body",
         status=EmailStatus.SENDING,
         attempts=1,
-        claimed_at=timezone.now() - outbox.SENDING_LEASE - timedelta(seconds=1),
+        claimed_at=timezone.now() - since,
     )
+
+
+def test_an_email_left_half_sent_by_a_dead_worker_is_tried_again(db):
+    email = being_sent(outbox.SENDING_LEASE + timedelta(seconds=1))
 
     sweep.call()
 
@@ -194,15 +199,7 @@ def test_an_email_left_half_sent_by_a_dead_worker_is_tried_again(db):
 
 
 def test_an_email_still_being_sent_is_left_alone(db):
-    email = OutboundEmail.objects.create(
-        kind="Test",
-        to="ada@example.org",
-        subject="Subject",
-        body="Body",
-        status=EmailStatus.SENDING,
-        attempts=1,
-        claimed_at=timezone.now(),
-    )
+    email = being_sent(timedelta(seconds=5))
 
     sweep.call()
 

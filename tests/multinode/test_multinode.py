@@ -75,35 +75,23 @@ def cluster(postgres_url, redis_url, tmp_path_factory):
     manage(common, "load_demo", "-v0")
     manage(common, "createsuperuser", "--noinput", "--username", "curator", "--email", "c@x.org")
 
-    def node_env(name: str) -> dict[str, str]:
+    def node(name: str) -> contextlib.AbstractContextManager[str]:
         # A cache directory of each node's own: if REDIS_URL were ignored, node B would
         # keep serving its own stale copy and the test would fail.
-        return {**common, "CACHE_DIR": str(workdir / f"cache-{name}")}
+        return gunicorn(
+            "tracker.wsgi:application",
+            env={**common, "CACHE_DIR": str(workdir / f"cache-{name}")},
+            workers=2,
+            ready_path="/health/",
+            log=workdir / f"node-{name}.log",
+            cwd=ROOT,
+        )
 
     worker_log = workdir / "worker.log"
-    app = "tracker.wsgi:application"
     with contextlib.ExitStack() as stack:
         worker = stack.enter_context(job_worker(env=common, log=worker_log, cwd=ROOT))
-        a = stack.enter_context(
-            gunicorn(
-                app,
-                env=node_env("a"),
-                workers=2,
-                ready_path="/health/",
-                log=workdir / "node-a.log",
-                cwd=ROOT,
-            )
-        )
-        b = stack.enter_context(
-            gunicorn(
-                app,
-                env=node_env("b"),
-                workers=2,
-                ready_path="/health/",
-                log=workdir / "node-b.log",
-                cwd=ROOT,
-            )
-        )
+        a = stack.enter_context(node("a"))
+        b = stack.enter_context(node("b"))
         assert a != b
         yield {
             "a": a,
