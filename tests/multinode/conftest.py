@@ -18,10 +18,13 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def missing_reason() -> str | None:
+    missing = []
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        return "the multi-node test needs PostgreSQL: run with DATABASE_URL=postgres://…"
+        missing.append("PostgreSQL (run with DATABASE_URL=postgres://…)")
     if shutil.which("redis-server") is None:
-        return "the multi-node test needs redis-server: apt-get install redis-server"
+        missing.append("redis-server (apt-get install redis-server)")
+    if missing:
+        return "the multi-node test skipped: it needs " + " and ".join(missing)
     return None
 
 
