@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install install-dev run serve serve-production worker test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports clean
+.PHONY: install install-dev run serve serve-production worker test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports bench-jobs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -150,6 +150,11 @@ bench-import: install
 # throwaway SQLite database (about 2 minutes); flat memory means streaming works.
 bench-exports: install
 	$(BIN)/python -m bench.export_bench
+
+# Emails through the outbox and a real worker against sending in the request, and a
+# status action as a resumable job against one transaction (about a minute).
+bench-jobs: install
+	$(BIN)/python -m bench.jobs_bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache test-results
