@@ -130,7 +130,7 @@ class SourceAdmin(HttpsByDefault, HistoryAdmin):
             request,
             format_html(
                 'Checking the links in the background: <a href="{}">follow the job</a>.',
-                job.get_absolute_url(),
+                job.admin_url,
             ),
             messages.INFO,
         )

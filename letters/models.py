@@ -1627,7 +1627,9 @@ class Job(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
+    @property
+    def admin_url(self) -> str:
+        """Where a curator follows the job (it has no public page)."""
         return reverse("admin:letters_job_change", args=[self.pk])
 
     @property

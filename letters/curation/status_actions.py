@@ -100,7 +100,7 @@ class SignatureStatusActions(admin.ModelAdmin):
                 'Marking {} signatures {} in the background: <a href="{}">follow the job</a>.',
                 f"{len(ids):,}",
                 label,
-                job.get_absolute_url(),
+                job.admin_url,
             ),
             messages.INFO,
         )

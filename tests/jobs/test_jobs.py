@@ -52,7 +52,7 @@ def test_a_large_status_action_runs_as_a_job_the_curator_follows(
 
     job = Job.objects.get()
     assert "in the background" in response.content.decode()
-    assert job.get_absolute_url() in response.content.decode()
+    assert job.admin_url in response.content.decode()
     assert (job.status, job.done, job.total) == (JobStatus.SUCCEEDED, 12, 12)
     assert job.message == "12 signatures marked rejected."
     assert job.created_by == curator
@@ -62,7 +62,7 @@ def test_a_large_status_action_runs_as_a_job_the_curator_follows(
     assert set(
         Signature.history.filter(status="rejected").values_list("history_user", flat=True)
     ) == {curator.pk}
-    page = curator_client.get(job.get_absolute_url()).content.decode()
+    page = curator_client.get(job.admin_url).content.decode()
     assert "12 signatures marked rejected." in page
     assert 'http-equiv="refresh"' not in page  # finished: nothing to follow
 
@@ -96,7 +96,7 @@ def test_the_same_action_clicked_twice_is_one_job(curator, letter_of_12, setting
     assert Job.objects.count() == 1
     job = Job.objects.get()
     assert job.status == JobStatus.QUEUED
-    page = client.get(job.get_absolute_url()).content.decode()
+    page = client.get(job.admin_url).content.decode()
     assert 'http-equiv="refresh"' in page  # the page follows it until it ends
 
 
@@ -129,7 +129,7 @@ def test_a_failed_job_shows_its_error_and_a_retry_finishes_it_once(
     assert "Crash: the database went away" in job.error
     # The first chunk stays done, with its checkpoint; the second left nothing behind.
     assert letter_of_12.signatures.filter(status="rejected").count() == 5
-    page = curator_client.get(job.get_absolute_url()).content.decode()
+    page = curator_client.get(job.admin_url).content.decode()
     assert "the database went away" in page
     assert 'value="Retry"' in page
 
