@@ -259,3 +259,11 @@ def test_a_job_keeps_its_uploaded_file_in_the_database(curator):
 
     assert job.input_name == "list.csv"
     assert runner.JobRun(job).input_bytes() == b"name\nAda Lovelace\n"
+
+
+def test_a_key_is_free_again_once_its_job_has_finished(db):
+    first = Job.objects.create(name="x", task_path="x", key="same", status=JobStatus.SUCCEEDED)
+
+    second = Job.objects.create(name="x", task_path="x", key="same")
+
+    assert first.pk != second.pk
