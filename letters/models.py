@@ -1589,7 +1589,9 @@ class Job(models.Model):
         help_text="While a job with this key is queued or running, asking again returns it.",
     )
     params = models.JSONField(default=dict, blank=True)
-    input_name = models.CharField(max_length=300, blank=True, help_text="An uploaded file.")
+    input_name = models.CharField(
+        "uploaded file", max_length=300, blank=True, help_text="Kept in the database."
+    )
     input_data = models.BinaryField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=JobStatus, default=JobStatus.QUEUED)
     attempts = models.PositiveIntegerField(default=0, help_text="Runs started, resumed ones too.")
