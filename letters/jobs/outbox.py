@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,16 +35,18 @@ def queue_email(
     kind: str, to: str, subject: str, body: str, *, expires_at: datetime | None = None
 ) -> OutboundEmail:
     """Write the email and queue its delivery; never raises for a mail server problem."""
-    now = timezone.now()
-    email = OutboundEmail.objects.create(
-        kind=kind[:100],
-        to=to,
-        subject=subject[:200],
-        body=body,
-        expires_at=expires_at,
-        next_attempt_at=now + REQUEUE_AFTER,
-    )
-    enqueue(tasks.deliver_email, email.pk, 0)
+    # One transaction for the email and its task (on the database queue): one write,
+    # which matters on SQLite, where writers take turns.
+    with transaction.atomic():
+        email = OutboundEmail.objects.create(
+            kind=kind[:100],
+            to=to,
+            subject=subject[:200],
+            body=body,
+            expires_at=expires_at,
+            next_attempt_at=timezone.now() + REQUEUE_AFTER,
+        )
+        enqueue(tasks.deliver_email, email.pk, 0)
     return email
 
 
