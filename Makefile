@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install install-dev run serve test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports clean
+.PHONY: install install-dev run serve serve-production worker test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports bench-jobs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,29 +44,48 @@ demo-data: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
+# `$(call with_worker,COMMAND)`: COMMAND in the foreground and a background-job worker
+# (manage.py worker: queued tasks and the schedule) beside it, in a process group of its
+# own, stopped with everything it started when COMMAND ends or on Ctrl-C: no worker is
+# left running.
+define with_worker
+	@setsid $(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null; trap - EXIT' EXIT INT TERM HUP; \
+	$(1)
+endef
+
 run: demo-data
 	@echo ""
 	@echo "  Open Letter Tracker: http://$(HOST):$(PORT)/"
 	@echo "  Admin:               http://$(HOST):$(PORT)/admin/"
 	@echo "  (create a login first with: $(BIN)/python manage.py createsuperuser)"
+	@echo "  A worker runs beside the server: emails, long admin actions, the schedule."
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(call with_worker,$(BIN)/python manage.py runserver $(HOST):$(PORT))
+
+# A background-job worker on its own (more of them, or on other machines: see README).
+worker: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py worker
 
 # Production mode on this machine: gunicorn with DJANGO_ENV=production, collected and
-# compressed static files, on plain http://$(HOST):$(PORT)/. Without SECRET_KEY in the
-# environment, one is generated once into var/secret_key (git-ignored, mode 600).
+# compressed static files, on plain http://$(HOST):$(PORT)/, and one background-job
+# worker beside it. Without SECRET_KEY in the environment, one is generated once into
+# var/secret_key (git-ignored, mode 600).
 serve: install
 	@if [ -z "$$SECRET_KEY" ] && [ ! -s var/secret_key ]; then \
 		mkdir -p var && umask 077 && \
 		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key; \
 	fi
-	export DJANGO_ENV=production SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" && \
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
-	$(BIN)/python manage.py migrate --noinput && \
-	$(BIN)/python manage.py load_demo && \
-	echo "  Open Letter Tracker (production mode): http://$(HOST):$(PORT)/" && \
-	exec $(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile -
+	DJANGO_ENV=production SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(MAKE) --no-print-directory serve-production
+
+# `make serve` with its environment set.
+serve-production:
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "  Open Letter Tracker (production mode): http://$(HOST):$(PORT)/ and one worker"
+	$(call with_worker,$(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -)
 
 test: install-dev chromium
 	$(BIN)/python -m pytest
@@ -131,6 +150,11 @@ bench-import: install
 # throwaway SQLite database (about 2 minutes); flat memory means streaming works.
 bench-exports: install
 	$(BIN)/python -m bench.export_bench
+
+# Emails through the outbox and a real worker against sending in the request, and a
+# status action as a resumable job against one transaction (about a minute).
+bench-jobs: install
+	$(BIN)/python -m bench.jobs_bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache test-results

@@ -57,6 +57,25 @@ def gunicorn(
         stop_process_group(process)
 
 
+@contextlib.contextmanager
+def job_worker(*, env: dict[str, str], log: Path, cwd: Path) -> Iterator[subprocess.Popen]:
+    """A background-job worker (`manage.py worker`) beside the server: it sends the
+    emails and runs the jobs. Stopped with its whole process group, as gunicorn is."""
+    with log.open("ab") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker"],
+            cwd=cwd,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        stop_process_group(process)
+
+
 def wait_until_answering(process: subprocess.Popen, url: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:

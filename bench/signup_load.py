@@ -2,7 +2,8 @@
 
 Starts gunicorn (sync workers, production settings) on 127.0.0.1 on a throwaway SQLite
 database with the demo data, behind a trusted X-Forwarded-For header so that each
-simulated client has its own address, and with emails written to files. Then:
+simulated client has its own address, and with emails written to files by a job worker
+(`manage.py worker`) running beside it, as `make serve` runs one. Then:
 
 1. 200 concurrent sign-ups of the demonstration letter: 100 distinct organisations and
    people, and 100 duplicates of them (case, accents, spaces, Unicode forms, email
@@ -43,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.run import env_int, say
-from bench.servers import gunicorn
+from bench.servers import gunicorn, job_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = "demo-hosted-letter"
@@ -261,6 +262,16 @@ def read_emails(mail_dir: Path) -> list[email.message.EmailMessage]:
     return messages
 
 
+def wait_for_outbox(database: Path, seconds: float = 120) -> None:
+    """Until the worker has delivered every email the sign-ups queued."""
+    deadline = time.monotonic() + seconds
+    sql = "SELECT COUNT(*) FROM letters_outboundemail WHERE status IN ('queued', 'sending')"
+    while query(database, sql)[0][0]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"The worker left emails unsent after {seconds:.0f} s")
+        time.sleep(0.2)
+
+
 def server_problems(log: Path) -> tuple[int, int]:
     """Lines in the server log: 'database is locked', and logged server errors."""
     text = log.read_text(errors="replace")
@@ -309,6 +320,7 @@ def phase_one(base: str, database: Path, mail_dir: Path, log: Path, checks: Chec
     answers = {(result.status, result.location) for result in posted}
     checks.expect("phase 1: different answers (new or duplicate alike)", len(answers), 1)
 
+    wait_for_outbox(database)
     messages = [m for m in read_emails(mail_dir) if "Confirm your signature" in m["Subject"]]
     say(f"Phase 1: confirming through the {len(messages)} emailed links…")
     confirmations = confirm_all(messages)
@@ -509,9 +521,12 @@ def main() -> int:
             f"IMMEDIATE transactions), {os.cpu_count()} CPUs shared with the clients, minimum "
             f"fill time {MIN_SECONDS} s; load average {os.getloadavg()[0]:.1f} before"
         )
-        with gunicorn(
-            DJANGO_APP, env=env, workers=WORKERS, ready_path="/health/", log=log, cwd=ROOT
-        ) as base:
+        with (
+            job_worker(env=env, log=workdir / "worker.log", cwd=ROOT),
+            gunicorn(
+                DJANGO_APP, env=env, workers=WORKERS, ready_path="/health/", log=log, cwd=ROOT
+            ) as base,
+        ):
             phase_one(base, database, workdir / "mail", log, checks)
             phase_two(base, database, log, checks)
             phase_three(base, checks)

@@ -7,6 +7,7 @@ filterable signature list and offers a few empty rows to add signatories in plac
 Features keep their admin code beside the rest of their code: imports
 (letters/curation/import_admin.py), merges (curation/merge_admin.py), status actions
 (curation/status_actions.py), and what the public sends (letters/signing/admin.py).
+Background work (jobs, outgoing emails, the schedule) is in letters/jobs/admin.py.
 """
 
 from collections.abc import Sequence
@@ -26,6 +27,9 @@ from .curation.import_admin import SignatoryImportAdminMixin
 from .curation.merge_admin import MergeAdminMixin
 from .curation.merging import merge_organisations, merge_people
 from .curation.publishing import publish
+from .curation.tasks import check_source_links, link_check_params
+from .jobs import admin as jobs_admin  # noqa: F401  (registers the background work's admin)
+from .jobs.runner import start
 from .models import (
     Addressee,
     Correction,
@@ -111,6 +115,25 @@ class SourceAdmin(HttpsByDefault, HistoryAdmin):
     list_filter = [LinkCheckFilter, "kind", "is_copy", "headline_is_rebuilt"]
     search_fields = ["url", "outlet", "headline"]
     readonly_fields = ["link_checked_at", "link_status", "link_error"]
+    actions = ["check_links"]
+
+    @admin.action(description="Check the links of the selected sources", permissions=["change"])
+    def check_links(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        ids = sorted(queryset.values_list("pk", flat=True))
+        job = start(
+            check_source_links,
+            f"Check the links of {len(ids):,} sources",
+            params=link_check_params(ids=ids),
+            user=request.user,
+        )
+        self.message_user(
+            request,
+            format_html(
+                'Checking the links in the background: <a href="{}">follow the job</a>.',
+                job.admin_url,
+            ),
+            messages.INFO,
+        )
 
 
 class OrganisationAliasInline(admin.TabularInline):

@@ -1506,3 +1506,155 @@ class SignatoryImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.file_name or 'a pasted list'} into {self.letter}"
+
+
+# ---------------------------------------------------------------------------
+# Work that leaves the request (letters/jobs/): emails waiting to go out, long jobs
+# with their progress, and the schedule of periodic work
+# ---------------------------------------------------------------------------
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboundEmail(models.Model):
+    """One email to one address: written by the request that wants it sent, delivered by
+    a worker (letters/jobs/outbox.py), retried with back-off, and kept here with its
+    error when it could not go out, so that no mail server failure reaches the public."""
+
+    kind = models.CharField(max_length=100, help_text="What the email is for.")
+    to = models.EmailField(blank=True, help_text="Private; cleared after the retention period.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        blank=True, help_text="Cleared once sent: it may carry a confirmation link."
+    )
+    status = models.CharField(max_length=10, choices=EmailStatus, default=EmailStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker next tries, if it is still waiting."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Never sent after this time (a confirmation link that has expired).",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "outgoing email"
+        indexes = [
+            # The sweep: WHERE status = 'queued' AND next_attempt_at <= now.
+            models.Index(fields=["status", "next_attempt_at"], name="email_due_idx"),
+            # Retention: WHERE created_at < ?.
+            models.Index(fields=["created_at"], name="email_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EmailStatus.values), name="email_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to or '(anonymised)'}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Done"
+    FAILED = "failed", "Failed"
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class Job(models.Model):
+    """A long piece of work done by a worker rather than in a request (a bulk action, a
+    link check, an import), with its progress for the admin page that follows it, and
+    what a run that was stopped half-way needs to carry on (letters/jobs/runner.py)."""
+
+    name = models.CharField(max_length=200, help_text="What the job does, for people.")
+    task_path = models.CharField(max_length=200, help_text="The task that runs it.")
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="While a job with this key is queued or running, asking again returns it.",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    input_name = models.CharField(
+        "uploaded file", max_length=300, blank=True, help_text="Kept in the database."
+    )
+    input_data = models.BinaryField(null=True, blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=JobStatus, default=JobStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0, help_text="Runs started, resumed ones too.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    state = models.JSONField(default=dict, blank=True, help_text="Where a resumed run starts.")
+    message = models.CharField(max_length=500, blank=True, help_text="The outcome.")
+    result_url = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep: WHERE status IN ('queued', 'running') AND heartbeat_at < ?.
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(status__in=ACTIVE_JOB_STATUSES) & ~Q(key=""),
+                name="job_one_active_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def admin_url(self) -> str:
+        """Where a curator follows the job (it has no public page)."""
+        return reverse("admin:letters_job_change", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, 100 * self.done // self.total)
+
+
+class PeriodicTask(models.Model):
+    """When each periodic task (letters/jobs/schedule.py) was last queued: one row per
+    task, so that the schedulers of several workers queue each run once between them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_slot = models.DateTimeField(help_text="The start of the period last queued.")
+    last_enqueued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

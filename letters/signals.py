@@ -14,9 +14,12 @@ from .lib.text import normalise
 from .models import (
     PUBLIC_STATUSES,
     CorrectionRequest,
+    Job,
     Letter,
     Organisation,
     OrganisationAlias,
+    OutboundEmail,
+    PeriodicTask,
     Person,
     PersonAlias,
     RateLimitHit,
@@ -100,9 +103,19 @@ def invalidate_public_pages(sender: type[Model], using: str, **kwargs: Any) -> N
 
 
 # Any change to the tracker's data can show on a public page, except signatures that
-# never were public (handled above) and the private records of public submissions, so a
-# flood of sign-ups (or of refused ones) keeps the cache.
-PRIVATE_MODELS = {Signature, SignupRequest, CorrectionRequest, RateLimitHit, SignatoryImport}
+# never were public (handled above), the private records of public submissions, so a
+# flood of sign-ups (or of refused ones) keeps the cache, and the records of background
+# work (the work itself invalidates through the rows it changes).
+PRIVATE_MODELS = {
+    Signature,
+    SignupRequest,
+    CorrectionRequest,
+    RateLimitHit,
+    SignatoryImport,
+    OutboundEmail,
+    Job,
+    PeriodicTask,
+}
 for model in apps.get_app_config("letters").get_models():
     # History rows (django-simple-history) follow a change that already invalidated.
     is_history = model.__name__.startswith("Historical")

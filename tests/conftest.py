@@ -87,3 +87,15 @@ def isolated_page_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run at once, in the test's thread and transaction (django-tasks'
+    immediate backend); tests/jobs/test_real_worker.py runs them in a real worker."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }

@@ -3,7 +3,7 @@
 Development defaults make `make run` work with nothing set. `DJANGO_ENV=production`
 switches DEBUG off, requires a real SECRET_KEY, two-factor admin logins and JSON logs;
 `HTTPS=true` adds the HTTPS-only settings; `DATABASE_URL` switches the database to
-PostgreSQL.
+PostgreSQL; `REDIS_URL` moves the cache and the job queue to Redis, for several machines.
 """
 
 import os
@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "simple_history",
+    # Django's tasks API (the backport of Django 6's django.tasks) and its database
+    # backend, whose tables exist whichever backend runs the jobs.
+    "django_tasks",
+    "django_tasks_db",
     "letters",
     # Demo and benchmark tooling: build_fixtures, load_demo, make_synthetic_letter.
     "demo",
@@ -296,16 +300,33 @@ SHARED_DATA_DIR = Path(env("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "
 LETTER_SIGNATORIES_PER_PAGE = 50
 INDEX_PAGE_SIZE = 50
 
-# The page cache is shared by every server worker (files under CACHE_DIR), so one
-# worker's render serves all of them, and any public change invalidates it everywhere
-# (see letters/page_cache.py). PAGE_CACHE_SECONDS=0 turns it off; ETags work either way.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+# Redis, when several machines serve the site: the cache (pages and their content
+# versions) and the job queue live there, so every node shares them. Sessions and rate
+# limits are in the database either way.
+REDIS_URL = env("REDIS_URL", "")
+
+# The page cache is shared by every server worker, so one worker's render serves all of
+# them, and a public change invalidates it everywhere (see letters/page_cache.py): files
+# under CACHE_DIR on one machine, Redis across several. PAGE_CACHE_SECONDS=0 turns it off;
+# ETags work either way.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+            # A Redis that stops answering makes a request fail in seconds, not hang.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
 
 # Email: the console by default; SMTP when EMAIL_HOST is set.
@@ -322,6 +343,30 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Open Letter Tracker <noreply@localhost>")
+# A mail server that stops answering holds a worker this long, never for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Background jobs (letters/jobs/): emails, bulk actions, link checks, imports and the
+# schedule run in a worker (`manage.py worker`, started by `make run` and `make serve`).
+# The queue is the database (nothing else to run) or, with REDIS_URL, Redis through RQ.
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # RQ stops a job after DEFAULT_TIMEOUT seconds; our jobs report their progress and
+    # are resumed by the sweep if a worker dies (JOB_STALLED_MINUTES), so RQ's limit is
+    # only a backstop against a job that hangs for a day.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 24 * 60 * 60}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often an email is tried before it is shown as failed (waits double from a minute,
+# up to an hour), and how long a running job may go without reporting progress before
+# the sweep takes it for dead and resumes it.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+JOB_STALLED_MINUTES = env_int("JOB_STALLED_MINUTES", 10)
+# Admin bulk actions on more rows than this run as a background job.
+BULK_ACTION_JOB_THRESHOLD = env_int("BULK_ACTION_JOB_THRESHOLD", 500)
+# Every source link is checked this often (0: only when a curator or cron asks).
+LINK_CHECK_EVERY_DAYS = env_int("LINK_CHECK_EVERY_DAYS", 7)
 
 # Public sign-ups: how long a confirmation link lives, the least time a person takes to
 # fill the form, and how long contact emails and IP addresses are kept.

@@ -16,12 +16,12 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from letters.jobs.outbox import queue_email
 from letters.lib.text import normalise, website_domain
 from letters.models import (
     Letter,
@@ -122,14 +122,18 @@ def submit(letter: Letter, action: str, data: dict[str, Any], ip_address: str | 
 
 
 def send_confirmation(submission: Submission, confirm_url: str) -> None:
+    """Queue the email with the link (letters/jobs/outbox.py): a worker sends it and
+    retries it, so a mail server that fails never fails the signer's request. It is not
+    sent once the link has expired."""
     request = submission.request
     template = f"letters/signing/email/confirm_{request.action}.txt"
     body = render_to_string(template, {"request": request, "confirm_url": confirm_url})
-    subject = {
-        SignupAction.SIGN: f"Confirm your signature: {request.letter.title}",
-        SignupAction.WITHDRAW: f"Confirm your withdrawal: {request.letter.title}",
+    kind, subject = {
+        SignupAction.SIGN: ("Sign-up confirmation", "Confirm your signature"),
+        SignupAction.WITHDRAW: ("Withdrawal confirmation", "Confirm your withdrawal"),
     }[SignupAction(request.action)]
-    send_mail(subject[:150], body, None, [request.email])
+    subject = f"{subject}: {request.letter.title}"
+    queue_email(kind, request.email, subject[:150], body, expires_at=request.expires_at)
 
 
 class ConfirmationError(Exception):

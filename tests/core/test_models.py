@@ -13,10 +13,12 @@ from letters.models import (
     Correction,
     CorrectionRequest,
     Endorsement,
+    Job,
     Letter,
     Organisation,
     OrganisationAlias,
     Organiser,
+    OutboundEmail,
     Person,
     PersonAlias,
     Quote,
@@ -220,6 +222,14 @@ CHECK_CASES = [
             )
         ),
     ),
+    case(
+        "email_status_valid",
+        lambda: lambda: OutboundEmail.objects.create(kind="x", subject="x", status="lost"),
+    ),
+    case(
+        "job_status_valid",
+        lambda: lambda: Job.objects.create(name="x", task_path="x", status="lost"),
+    ),
 ]
 
 
@@ -302,6 +312,11 @@ UNIQUE_CASES = [
     case(
         "response_unique_per_source",
         lambda: _same_letter_and_source(factories.ResponseFactory, responder="Meta"),
+    ),
+    # Two queued jobs under one key (a finished one frees it: tests/jobs/).
+    case(
+        "job_one_active_per_key",
+        lambda: _twice(Job.objects.create, name="x", task_path="x", key="same-selection"),
     ),
 ]
 

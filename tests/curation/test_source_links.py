@@ -3,16 +3,21 @@ local server on 127.0.0.1 (never the internet)."""
 
 import threading
 import time
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from letters.management.commands import check_source_links
-from letters.management.commands.check_source_links import USER_AGENT
-from letters.models import Source
+from letters.curation import link_checks
+from letters.curation.link_checks import USER_AGENT
+from letters.curation.tasks import check_source_links, link_check_params
+from letters.jobs import runner
+from letters.jobs.tasks import sweep
+from letters.models import Job, JobStatus, Source
 from tests import factories
 
 
@@ -137,8 +142,8 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     clock = FakeClock(request_seconds=0.25)
-    monkeypatch.setattr(check_source_links, "time", clock)
-    monkeypatch.setattr(check_source_links, "check", clock.check)
+    monkeypatch.setattr(link_checks, "time", clock)
+    monkeypatch.setattr(link_checks, "check", clock.check)
     return clock
 
 
@@ -203,3 +208,49 @@ def test_admin_filter_by_link_check(admin_client, db, server, choice, expected):
 
     shown = [s.url.removeprefix(server) for s in response.context["cl"].result_list]
     assert shown == expected
+
+
+def test_a_link_check_resumed_after_its_worker_died_checks_only_the_rest(db, server, settings):
+    for n in range(4):
+        factories.SourceFactory(url=f"{server}/page-{n}")  # all answer 404
+    params = link_check_params(timeout=0.5, delay=0)
+    job = Job.objects.create(name="Check", task_path=check_source_links.module_path, params=params)
+
+    def two_then_die(run: runner.JobRun) -> str:
+        pending = link_checks.still_to_check(datetime.fromisoformat(params["since"]))
+        checked = link_checks.check_in_turn(list(pending)[:2], 0.5, 0)
+        for done, (source, status, error) in enumerate(checked, start=1):
+            Source.objects.filter(pk=source.pk).update(
+                link_checked_at=timezone.now(), link_status=status, link_error=error
+            )
+            run.checkpoint(done=done, state={"dead": done})
+        raise runner.JobLost("killed")  # the worker dies: the job stays "running"
+
+    runner.execute(job.pk, two_then_die)
+    Job.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=settings.JOB_STALLED_MINUTES + 1)
+    )
+
+    sweep.call()
+
+    job.refresh_from_db()
+    assert (job.status, job.done) == (JobStatus.SUCCEEDED, 4)
+    assert job.message == "Checked 4 source link(s); 4 dead."
+    # Each link was asked once: the resumed run skipped the two checked before.
+    assert sorted(path for _, path, _ in Handler.seen) == [f"/page-{n}" for n in range(4)]
+
+
+def test_curators_check_the_links_of_chosen_sources_from_the_admin(curator_client, server):
+    chosen = factories.SourceFactory(url=server + "/gone")
+    factories.SourceFactory(url=server + "/ok")
+
+    response = curator_client.post(
+        reverse("admin:letters_source_changelist"),
+        {"action": "check_links", "_selected_action": [chosen.pk]},
+        follow=True,
+    )
+
+    assert "Checking the links in the background" in response.content.decode()
+    job = Job.objects.get()
+    assert job.message == "Checked 1 source link(s); 1 dead."
+    assert [path for _, path, _ in Handler.seen] == ["/gone"]

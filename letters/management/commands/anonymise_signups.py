@@ -1,17 +1,16 @@
 """Delete the contact data of old sign-up and correction requests (idempotent).
 
 Emails, contact names and IP addresses are kept only while they serve their purpose
-(confirming, answering, stopping floods); the signatures and corrections stay.
+(confirming, answering, stopping floods); the signatures and corrections stay. The worker
+runs this daily (letters/jobs/schedule.py); the command runs it now, in this process.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
+from letters.signing.tasks import anonymise_signups
 
 
 class Command(BaseCommand):
@@ -26,18 +25,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, days: int, **options: Any) -> None:
-        now = timezone.now()
-        cutoff = now - timedelta(days=days)
-        signups = SignupRequest.objects.filter(
-            created_at__lt=cutoff, anonymised_at__isnull=True
-        ).update(email="", email_key="", contact_name="", ip_address=None, anonymised_at=now)
-        corrections = (
-            CorrectionRequest.objects.filter(created_at__lt=cutoff)
-            .exclude(email="", ip_address__isnull=True)
-            .update(email="", ip_address=None)
-        )
-        hits, _ = RateLimitHit.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+        if days < 0:
+            raise CommandError("--days cannot be negative.")
+        done = anonymise_signups.call(days)
         self.stdout.write(
-            f"Anonymised {signups} sign-up request(s) and {corrections} correction "
-            f"request(s) older than {days} days; deleted {hits} old rate-limit record(s)."
+            f"Anonymised {done['signups']} sign-up request(s) and {done['corrections']} "
+            f"correction request(s) older than {days} days, and the address of "
+            f"{done['emails']} email(s); deleted {done['rate_limit_hits']} old rate-limit "
+            "record(s)."
         )
