@@ -2,7 +2,7 @@
 timeline. Each works without JavaScript; htmx requests get the list fragment only."""
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -11,16 +11,18 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from letters.insight.citation import bibtex_citation, plain_citation
+from letters.insight.citation import authors, bibtex_citation, plain_citation
 from letters.lib.http import HtmxHttpRequest
-from letters.models import Endorsement, Letter, Side, Signature, SignerKind, Visibility
+from letters.models import Letter, Side, Signature, SignerKind, Visibility
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
 
 from .charts import signatures_over_time
 from .forms import AsOfForm
+from .letter_parts import letter_with_parts
 from .pagination import page_number, paginate, paginate_matches, paginate_ranked
 from .params import text_param
 from .printing import full_public_list
+from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
 
@@ -80,24 +82,8 @@ def _letter_page(
     request: HtmxHttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
 ) -> HttpResponse:
     fragment = wants_fragment(request)
-    if not fragment:
-        letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
-            "reported_counts__source",
-            "addressees__organisation",
-            "organisers__source",
-            "organisers__organisation",
-            "organisers__person",
-            "documents",
-            "coverage",
-            "quotes__source",
-            "responses__source",
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.select_related("person", "organisation", "source"),
-            ),
-            Prefetch("answered_by", queryset=Letter.objects.published()),
-        )
-    letter = get_object_or_404(letters, slug=slug)
+    # The list fragment shows nothing of the letter but its list.
+    letter = get_object_or_404(letters, slug=slug) if fragment else letter_with_parts(letters, slug)
 
     query = text_param(request, "q")
     kind = request.GET.get("kind", "")
@@ -107,12 +93,13 @@ def _letter_page(
     matches = matches.on_letter_matching(letter, query).of_kind(kind)
     if country:
         matches = matches.filter(country=country)
-    rows = Signature.objects.select_related("organisation", "person").prefetch_related("sources")
     per_page = settings.LETTER_SIGNATORIES_PER_PAGE
     if filtered:
-        page = paginate_matches(request, matches, rows, per_page)
+        page = paginate_matches(request, matches, Signature.objects.all(), per_page)
     else:
-        page = paginate_ranked(request, rows.filter(letter=letter), per_page, letter.public_count)
+        on_letter = Signature.objects.filter(letter=letter)
+        page = paginate_ranked(request, on_letter, per_page, letter.public_count)
+    page.object_list = signatory_rows(page.object_list)
 
     context = {
         "letter": letter,
@@ -134,9 +121,10 @@ def _letter_page(
         context["share_description"] = _share_description(letter)
         # No access date: the page may be served from the page cache for days. The
         # cite.txt and cite.bib downloads are never cached and carry today's date.
+        names = authors(letter)
         context["citation"] = {
-            "text": plain_citation(letter, url, accessed=None),
-            "bibtex": bibtex_citation(letter, url, accessed=None),
+            "text": plain_citation(letter, url, accessed=None, names=names),
+            "bibtex": bibtex_citation(letter, url, accessed=None, names=names),
         }
     return render(request, template, context)
 
