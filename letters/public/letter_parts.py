@@ -31,66 +31,54 @@ from letters.models import (
 class Part:
     relation: str  # the Letter attribute, e.g. "quotes"
     rows: QuerySet[Model]  # the part's rows of the letter at OuterRef("pk")
-    prefetch: Prefetch  # how the page reads them, with what each links to
+    shown: QuerySet[Model]  # how the page reads them, with what each links to
 
 
 def _parts() -> list[Part]:
-    """Built per call: a Prefetch holds the results of the query it ran."""
+    """Built per call: a queryset holds the results of the query it ran."""
     letter = OuterRef("pk")
     return [
         Part(
             "reported_counts",
             ReportedCount.objects.filter(letter=letter),
-            Prefetch("reported_counts", ReportedCount.objects.select_related("source")),
+            ReportedCount.objects.select_related("source"),
         ),
         Part(
             "addressees",
             Addressee.objects.filter(letter=letter),
-            Prefetch("addressees", Addressee.objects.select_related("organisation")),
+            Addressee.objects.select_related("organisation"),
         ),
         Part(
             "organisers",
             Organiser.objects.filter(letter=letter),
-            Prefetch(
-                "organisers", Organiser.objects.select_related("source", "organisation", "person")
-            ),
+            Organiser.objects.select_related("source", "organisation", "person"),
         ),
         Part(
             "documents",
             Letter.documents.through.objects.filter(letter=letter),
-            Prefetch("documents", Source.objects.all()),
+            Source.objects.all(),
         ),
         Part(
             "coverage",
             Letter.coverage.through.objects.filter(letter=letter),
-            Prefetch("coverage", Source.objects.all()),
+            Source.objects.all(),
         ),
-        Part(
-            "quotes",
-            Quote.objects.filter(letter=letter),
-            Prefetch("quotes", Quote.objects.select_related("source")),
-        ),
+        Part("quotes", Quote.objects.filter(letter=letter), Quote.objects.select_related("source")),
         Part(
             "responses",
             Response.objects.filter(letter=letter),
-            Prefetch("responses", Response.objects.select_related("source")),
+            Response.objects.select_related("source"),
         ),
         Part(
             "endorsements",
             Endorsement.objects.filter(letter=letter),
-            Prefetch(
-                "endorsements",
-                Endorsement.objects.select_related("person", "organisation", "source"),
-            ),
+            Endorsement.objects.select_related("person", "organisation", "source"),
         ),
         Part(
             "answered_by",
             Letter.objects.published().filter(in_response_to=letter),
             # Only what the "Answered by" line shows of each.
-            Prefetch(
-                "answered_by",
-                Letter.objects.published().only("slug", "title", "date", "in_response_to"),
-            ),
+            Letter.objects.published().only("slug", "title", "date", "in_response_to"),
         ),
     ]
 
@@ -102,10 +90,12 @@ def letter_with_parts(letters: QuerySet[Letter], slug: str) -> Letter:
     letter = get_object_or_404(
         letters.select_related("in_response_to", "asks_source").annotate(**has), slug=slug
     )
-    present = [part for part in parts if getattr(letter, f"has_{part.relation}")]
-    prefetch_related_objects([letter], *(part.prefetch for part in present))
+    present = {part.relation for part in parts if getattr(letter, f"has_{part.relation}")}
+    prefetch_related_objects(
+        [letter], *(Prefetch(p.relation, p.shown) for p in parts if p.relation in present)
+    )
     for part in parts:
-        if part not in present:
+        if part.relation not in present:
             _record_empty(letter, part)
     return letter
 
@@ -113,7 +103,6 @@ def letter_with_parts(letters: QuerySet[Letter], slug: str) -> Letter:
 def _record_empty(letter: Letter, part: Part) -> None:
     """What prefetch_related stores for a relation without rows: an evaluated, empty
     queryset, which `letter.<relation>.all()` then returns without a query."""
-    empty = part.prefetch.queryset.none()
+    empty = part.shown.none()
     empty._result_cache = []
-    empty._prefetch_done = True
     letter.__dict__.setdefault("_prefetched_objects_cache", {})[part.relation] = empty
