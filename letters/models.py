@@ -858,7 +858,9 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
                 letter_ids: list[int | None] = [row[1] for row in affected]
                 letter_ids.append(getattr(new_letter, "pk", new_letter))
                 signature_list.refresh(signature_list.letters_with_ids(letter_ids))
-            page_scopes.signatures_changed(_public_rows(affected, kwargs), self.db)
+            moved = bool(kwargs.keys() & signature_list.SIGNER_FIELDS)
+            rows_changed = _public_rows(affected, kwargs)
+            page_scopes.signatures_changed(rows_changed, self.db, signers_moved=moved)
         return rows
 
     def bulk_create(

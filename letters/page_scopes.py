@@ -96,16 +96,29 @@ def _slugs(model: type[Model], ids: Iterable[int | None], using: str) -> list[st
     )
 
 
-def signatures_changed(rows: Iterable[SignatureRow], using: str) -> None:
+# A change naming more signers than this (an import, a bulk action) refreshes every page
+# rather than each signer's: one write to the cache instead of thousands.
+MAX_SIGNERS_NAMED = 100
+
+
+def signatures_changed(
+    rows: Iterable[SignatureRow], using: str, *, signers_moved: bool = True
+) -> None:
     """Public signatures on these (letter, organisation, person) ids changed: their
-    letters' pages, their signers' pages and the indexes (counts, search)."""
+    letters' pages (which the pages of the letters' signers depend on) and the indexes
+    (counts, search). Their signers' own pages too when `signers_moved`: when a signature
+    is created, deleted or moved to another letter or signer, the set of letters a
+    signer's page depends on changes."""
     rows = list(rows)
+    organisation_ids = {r[1] for r in rows if r[1] is not None} if signers_moved else set()
+    person_ids = {r[2] for r in rows if r[2] is not None} if signers_moved else set()
+    if len(organisation_ids) + len(person_ids) > MAX_SIGNERS_NAMED:
+        changed([SITE], using)
+        return
     scopes = [INDEXES]
     scopes += [letter(slug) for slug in _slugs(models.Letter, (r[0] for r in rows), using)]
-    scopes += [
-        organisation(slug) for slug in _slugs(models.Organisation, (r[1] for r in rows), using)
-    ]
-    scopes += [person(slug) for slug in _slugs(models.Person, (r[2] for r in rows), using)]
+    scopes += [organisation(s) for s in _slugs(models.Organisation, organisation_ids, using)]
+    scopes += [person(slug) for slug in _slugs(models.Person, person_ids, using)]
     changed(scopes, using)
 
 

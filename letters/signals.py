@@ -242,7 +242,8 @@ def signature_sources(
         signatures = list(Signature.objects.using(using).filter(pk__in=pk_set))
     public = [s for s in signatures if s.status in PUBLIC_STATUSES]
     if public:
-        page_scopes.signatures_changed([_signature_row(s) for s in public], using)
+        rows = [_signature_row(s) for s in public]
+        page_scopes.signatures_changed(rows, using, signers_moved=False)
 
 
 HANDLED = {Signature, Letter, Organisation, Person, OrganisationAlias, PersonAlias, Topic, Source}

@@ -294,3 +294,27 @@ def test_the_scopes_of_a_letter_change_only_for_public_changes(two_letters, comm
     )
 
     assert versions(scopes) == before
+
+
+def test_a_large_import_refreshes_every_page_with_one_change(two_letters, commit, settings):
+    """Naming each of thousands of signers would write thousands of cache entries."""
+    from django.core.cache import cache
+
+    from letters.page_scopes import MAX_SIGNERS_NAMED
+
+    written, _ = two_letters
+    organisations = [
+        factories.OrganisationFactory(name=f"Imported {n}") for n in range(MAX_SIGNERS_NAMED + 1)
+    ]
+    before = versions([page_scopes.SITE])
+    keys_before = len(cache._cache)
+
+    commit(
+        lambda: Signature.objects.bulk_create(
+            Signature(letter=written, organisation=organisation, published_name=organisation.name)
+            for organisation in organisations
+        )
+    )
+
+    assert versions([page_scopes.SITE]) != before
+    assert len(cache._cache) <= keys_before + 2  # the site's two entries, no more
