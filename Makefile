@@ -68,10 +68,10 @@ worker: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py worker
 
-# Production mode on this machine: gunicorn with DJANGO_ENV=production, collected and
-# compressed static files, on plain http://$(HOST):$(PORT)/, and one background-job
-# worker beside it. Without SECRET_KEY in the environment, one is generated once into
-# var/secret_key (git-ignored, mode 600).
+# Production mode on this machine: gunicorn with DJANGO_ENV=production (threaded workers,
+# gunicorn.conf.py), collected and compressed static files, on plain
+# http://$(HOST):$(PORT)/, and one background-job worker beside it. Without SECRET_KEY in
+# the environment, one is generated once into var/secret_key (git-ignored, mode 600).
 serve: install
 	@if [ -z "$$SECRET_KEY" ] && [ ! -s var/secret_key ]; then \
 		mkdir -p var && umask 077 && \
@@ -124,7 +124,8 @@ format: install-dev
 fixtures: install
 	$(BIN)/python manage.py build_fixtures
 
-# Load-test pages under gunicorn with wrk on 127.0.0.1 (about 7 minutes; see bench/README.md).
+# Load-test pages under gunicorn with wrk on 127.0.0.1, then a mix of 250 URLs with and
+# without writes to one letter (about 12 minutes; see bench/README.md).
 # Installs wrk with apt when it is missing and we are root.
 bench: install
 	@command -v wrk >/dev/null || { \

@@ -40,6 +40,58 @@ def targets() -> list[dict]:
     ]
 
 
+# The letter the "reads while writing" phase writes to, as a curator would: the demo's.
+WRITTEN_LETTER = "2020-02-06_nspcc-led-letter-to-zuckerberg"
+# Pages 2 to this of the large letter's list are in the mix.
+DEEPEST_PAGE = 2000
+
+
+def url_mix() -> dict:
+    """About 250 distinct public URLs, as a crawler or a busy day spreads its requests:
+    every letter page, pages 2–2,000 of the large letter, searches, organisation and
+    people pages, and the indexes. `others` are the URLs of the letters not written to."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from letters.models import Letter, Organisation, Person
+
+    letters = list(Letter.objects.published().order_by("pk").values_list("slug", flat=True))
+    large = reverse("letter_detail", args=[LARGE_LETTER])
+    pages = math.ceil(public_signatures(LARGE_LETTER) / settings.LETTER_SIGNATORIES_PER_PAGE)
+    deepest = min(DEEPEST_PAGE, pages)
+    page_numbers = sorted({2 + round(n * (deepest - 2) / 149) for n in range(150)})
+    surnames = ["okafor", "smith", "garcia", "nguyen", "kowalski", "haddad", "silva", "kim"]
+    # The demo's signers (the written letter's among them), and some of the large letter's.
+    organisations = Organisation.objects.public().order_by("name")
+    real = organisations.exclude(slug__startswith="synthetic-")
+    synthetic = organisations.filter(slug__startswith="synthetic-")
+    people = Person.objects.public().order_by("name")
+    others = [
+        *(reverse("letter_detail", args=[slug]) for slug in letters if slug != WRITTEN_LETTER),
+        *(f"{large}?page={number}" for number in page_numbers),
+        *(f"{large}?q={surname}" for surname in surnames),
+    ]
+    rest = [
+        reverse("letter_detail", args=[WRITTEN_LETTER]),
+        *(reverse("home") + suffix for suffix in ("", "?stance=against", "?q=encryption")),
+        *(reverse(name) for name in ("organisation_list", "person_list", "topic_list")),
+        *(f"{reverse('search')}?q={word}" for word in search_words(real)),
+        *(organisation.get_absolute_url() for organisation in real[:40]),
+        *(organisation.get_absolute_url() for organisation in synthetic[:10]),
+        *(
+            person.get_absolute_url()
+            for person in people.exclude(slug__startswith="synthetic-")[:15]
+        ),
+    ]
+    return {"written": WRITTEN_LETTER, "all": others + rest, "others": others}
+
+
+def search_words(organisations) -> list[str]:
+    """The first word of a dozen organisation names: what readers search for."""
+    words = (name.split()[0].lower() for name in organisations.values_list("name", flat=True))
+    return list(dict.fromkeys(word for word in words if len(word) > 3))[:12]
+
+
 def public_signatures(slug: str) -> int:
     from letters.models import PUBLIC_STATUSES, Signature
 
@@ -79,6 +131,7 @@ def main(output: Path) -> None:
         target["queries"] = count_queries(client, target)
     report = {
         "targets": pages,
+        "mix": url_mix(),
         "search": {
             "term": SEARCH_TERM,
             "matches": search_matches(),

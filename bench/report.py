@@ -4,6 +4,7 @@ import statistics
 from dataclasses import dataclass
 
 BASELINE = "Django hello"
+STATIC = "static file"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,14 @@ KEY_RATIOS = [
     Ratio("search / first page @100k", ("off", "search @100k"), ("off", "letter @100k"), 0.7),
     Ratio("letter @100k / Django hello", ("off", "letter @100k"), ("off", BASELINE), None),
     Ratio("letter @100k / Django hello", ("on", "letter @100k"), ("on", BASELINE), 0.5),
+    # What an uncached render costs, against what serving a file costs.
+    Ratio("letter @100k / static file", ("off", "letter @100k"), ("off", STATIC), 0.05),
+    Ratio("fragment @100k / static file", ("off", "fragment @100k"), ("off", STATIC), 0.1),
+    # Reads while one letter is written to, against the same reads without writes.
+    Ratio("mix: with / without writes", ("on", "mix + writes"), ("on", "mix"), 0.7),
+    Ratio("others: with / without writes", ("on", "others + writes"), ("on", "others"), 0.9),
+    Ratio("mix: with / without writes", ("off", "mix + writes"), ("off", "mix"), None),
+    Ratio("others: with / without writes", ("off", "others + writes"), ("off", "others"), None),
 ]
 
 

@@ -12,16 +12,18 @@ import datetime
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import report
+from bench import reads_while_writing, report
 from bench.probe import LARGE_LETTER, SMALL_LETTER
 from bench.servers import gunicorn, settle
 from bench.wrk import WrkResult, median_result, run_wrk
@@ -54,6 +56,11 @@ WORKERS = env_int("BENCH_WORKERS", 3)
 THREADS = env_int("BENCH_THREADS", 2)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 16)
 
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+DATABASE = "PostgreSQL" if DATABASE_URL.startswith("postgres") else "SQLite"
+# How gunicorn runs, as `make serve` runs it.
+GUNICORN_THREADS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
+
 # One throwaway key per run, for the production settings.
 SECRET_KEY = secrets.token_urlsafe(50)
 
@@ -71,7 +78,9 @@ def django_env(workdir: Path, cache_seconds: str) -> dict[str, str]:
         "HTTPS": "false",  # plain http on 127.0.0.1, as `make serve`
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        # A throwaway database: BENCH_DATABASE_URL (an empty PostgreSQL database, say),
+        # or a new SQLite file.
+        "DATABASE_URL": DATABASE_URL or f"sqlite:///{workdir / 'bench.sqlite3'}",
         "CACHE_DIR": str(workdir / "cache"),
         "BENCH_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -158,18 +167,38 @@ def measure_mode(mode: str, workdir: Path) -> tuple[list[dict], dict]:
             Target(page["name"], project + page["path"], page.get("headers", {}), page["queries"])
             for page in pages["targets"]
         ]
-        runs = measure_all(targets, idle_urls=[raw + "/", project + HELLO_PATH])
-    rows = [
-        {
-            "mode": mode,
-            "name": target.name,
-            "queries": target.queries,
-            **vars(median_result(runs[target.name])),
-            "rounds": [run.requests_per_second for run in runs[target.name]],
-        }
-        for target in targets
-    ]
+        idle_urls = [raw + "/", project + HELLO_PATH]
+        runs = measure_all(targets, idle_urls)
+
+        def load_mix(url: str, paths: Path) -> WrkResult:
+            for idle_url in idle_urls:
+                settle(idle_url)
+            return run_wrk(
+                url,
+                seconds=SECONDS,
+                threads=THREADS,
+                connections=CONNECTIONS,
+                headers={},
+                paths=paths,
+            )
+
+        mix_runs, write_rates = reads_while_writing.measure(
+            project, pages["mix"], env, workdir, rounds=REPETITIONS, load=load_mix, say=say
+        )
+    rows = [row(mode, target.name, target.queries, runs[target.name]) for target in targets]
+    rows += [row(mode, name, None, mix_runs[name]) for name, _, _ in reads_while_writing.RUNS]
+    pages["writes_per_second"] = statistics.median(write_rates)
     return rows, pages
+
+
+def row(mode: str, name: str, queries: int | None, runs: list[WrkResult]) -> dict:
+    return {
+        "mode": mode,
+        "name": name,
+        "queries": queries,
+        **vars(median_result(runs)),
+        "rounds": [run.requests_per_second for run in runs],
+    }
 
 
 def git_commit() -> str:
@@ -194,6 +223,7 @@ def main() -> int:
         say("make bench needs wrk: apt-get install wrk (Debian/Ubuntu).")
         return 1
     rows = []
+    writes: dict[str, float] = {}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="olt-bench-") as tmp:
         workdir = Path(tmp)
@@ -201,34 +231,46 @@ def main() -> int:
         for mode in CACHE_MODES:
             mode_rows, pages = measure_mode(mode, workdir)
             rows += mode_rows
+            writes[mode] = pages["writes_per_second"]
     search = pages["search"]  # the same data in every mode
+    mix = pages["mix"]
     report.add_baseline_ratios(rows)
     ratios = report.key_ratios(rows)
     conditions = (
-        f"{WORKERS} gunicorn sync workers, wrk -t{THREADS} -c{CONNECTIONS}, "
+        f"{WORKERS} gunicorn workers × {GUNICORN_THREADS} threads, "
+        f"wrk -t{THREADS} -c{CONNECTIONS}, "
         f"median of {REPETITIONS} × {SECONDS}s after {WARMUP_SECONDS}s warm-up, "
-        f"{os.cpu_count()} CPUs ({platform.machine()}), SQLite; load average "
+        f"{os.cpu_count()} CPUs ({platform.machine()}), {DATABASE}; load average "
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     print(f"\nOpen Letter Tracker benchmark, {conditions}")
     print(
         f"Search ?q={search['term']} matches {search['matches']:,} of "
-        f"{search['rows']:,} signatures on the large letter.\n"
+        f"{search['rows']:,} signatures on the large letter."
+    )
+    print(
+        f"Reads while writing: {len(mix['all'])} URLs ({len(mix['others'])} of letters not "
+        f"written to), while {mix['written']} gets "
+        + " and ".join(f"{rate:.1f} changes/s (cache {mode})" for mode, rate in writes.items())
+        + ".\n"
     )
     print(report.format_table(rows))
     print()
     print(report.format_ratios(ratios))
-    write_results(rows, ratios, conditions, search)
+    write_results(rows, ratios, conditions, search, {**mix, "writes_per_second": writes})
     return 0
 
 
-def write_results(rows: list[dict], ratios: list[dict], conditions: str, search: dict) -> None:
+def write_results(
+    rows: list[dict], ratios: list[dict], conditions: str, search: dict, mix: dict
+) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     results = {
         "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
         "conditions": conditions,
         "search": search,
+        "reads_while_writing": mix,
         "rows": rows,
         "ratios": ratios,
     }

@@ -27,7 +27,8 @@ def free_port() -> int:
 def gunicorn(
     app: str, *, env: dict[str, str], workers: int, ready_path: str, log: Path, cwd: Path
 ) -> Iterator[str]:
-    """Serve `app` with sync workers on a free local port; yield its base URL.
+    """Serve `app` on a free local port, as `make serve` does (gunicorn.conf.py, read from
+    `cwd`: threaded workers); yield its base URL.
 
     gunicorn runs in its own process group, so stopping it stops every worker too,
     whether the benchmark finished, failed or was interrupted.
@@ -38,7 +39,6 @@ def gunicorn(
         app,
         f"--bind={HOST}:{port}",
         f"--workers={workers}",
-        "--worker-class=sync",
     ]
     with log.open("ab") as log_file:
         process = subprocess.Popen(
@@ -94,7 +94,7 @@ def wait_until_answering(process: subprocess.Popen, url: str, log: Path) -> None
 def settle(url: str) -> None:
     """Wait until the requests queued by a previous load run have been served.
 
-    wrk stops sending when its time is up, but sync workers still answer every
+    wrk stops sending when its time is up, but the workers still answer every
     connection already accepted. A request queued behind them returns once they are
     done, so the next measurement starts on an idle server.
     """

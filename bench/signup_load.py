@@ -1,9 +1,9 @@
 """`make bench-signups`: public sign-ups under load, against gunicorn on SQLite.
 
-Starts gunicorn (sync workers, production settings) on 127.0.0.1 on a throwaway SQLite
-database with the demo data, behind a trusted X-Forwarded-For header so that each
-simulated client has its own address, and with emails written to files by a job worker
-(`manage.py worker`) running beside it, as `make serve` runs one. Then:
+Starts gunicorn (as `make serve`: threaded workers, production settings) on 127.0.0.1 on
+a throwaway SQLite database with the demo data, behind a trusted X-Forwarded-For header so
+that each simulated client has its own address, and with emails written to files by a job
+worker (`manage.py worker`) running beside it, as `make serve` runs one. Then:
 
 1. 200 concurrent sign-ups of the demonstration letter: 100 distinct organisations and
    people, and 100 duplicates of them (case, accents, spaces, Unicode forms, email
@@ -517,7 +517,7 @@ def main() -> int:
         log = workdir / "gunicorn.log"
         database = workdir / "signups.sqlite3"
         print(
-            f"Sign-ups under load: {WORKERS} gunicorn sync workers on 127.0.0.1, SQLite (WAL, "
+            f"Sign-ups under load: {WORKERS} gunicorn workers on 127.0.0.1, SQLite (WAL, "
             f"IMMEDIATE transactions), {os.cpu_count()} CPUs shared with the clients, minimum "
             f"fill time {MIN_SECONDS} s; load average {os.getloadavg()[0]:.1f} before"
         )

@@ -4,6 +4,10 @@ import re
 import statistics
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
+
+# Goes round a list of paths (bench/round_robin.lua).
+ROUND_ROBIN = Path(__file__).with_name("round_robin.lua")
 
 _REQUESTS_PER_SECOND = re.compile(r"^Requests/sec:\s+([\d.]+)\s*$", re.MULTILINE)
 _PERCENTILE = re.compile(r"^\s*(\d+(?:\.\d+)?)%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
@@ -53,15 +57,27 @@ def parse_wrk_output(text: str) -> WrkResult:
 
 
 def run_wrk(
-    url: str, *, seconds: float, threads: int, connections: int, headers: dict[str, str]
+    url: str,
+    *,
+    seconds: float,
+    threads: int,
+    connections: int,
+    headers: dict[str, str],
+    paths: Path | None = None,
 ) -> WrkResult:
+    """Drive `url`, or with `paths` (a file of paths, one a line) every path of it in
+    turn on `url`'s server."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     # Slow pages are measured rather than counted as errors at wrk's 2 s default.
     command += ["--timeout", "30s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    command.append(url)
+    if paths is not None:
+        command[-1:-1] = ["-s", str(ROUND_ROBIN)]
+        command += ["--", str(paths)]
     completed = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
     if completed.returncode != 0:
         raise WrkError(f"wrk failed on {url}: {completed.stderr or completed.stdout}")

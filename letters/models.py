@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import signature_list
+from . import page_scopes, signature_list
 from .lib.partial_dates import PartialDateField, format_partial_date
 from .lib.slugs import unique_slug
 from .lib.text import normalise
-from .page_cache import public_content_changed
 from .search_index import matching_ids
 
 if TYPE_CHECKING:
@@ -840,21 +839,28 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         return on_letter.filter(letter_unindexed=letter.pk).matching(query)
 
     # Bulk paths bypass save() and signals, so they keep the letter's counts and list
-    # places here, in the same transaction as the change.
+    # places here, in the same transaction as the change, and say which public pages
+    # the change touches.
     def update(self, **kwargs: Any) -> int:
-        public_content_changed(self.db)
-        derived = signature_list.LIST_FIELDS | signature_list.SEARCHED_FIELDS
-        if not (derived | signature_list.SUMMARY_FIELDS) & kwargs.keys():
+        if kwargs.keys() <= signature_list.KEPT_FIELDS:
+            # Kept from other columns: whatever changed those said what it touched.
             return super().update(**kwargs)
+        derived = signature_list.LIST_FIELDS | signature_list.SEARCHED_FIELDS
         with transaction.atomic(using=self.db):
-            affected = list(self.values_list("pk", "letter_id"))
+            affected = list(
+                self.values_list("pk", "letter_id", "organisation_id", "person_id", "status")
+            )
             rows = super().update(**kwargs)
-            if signature_list.SEARCHED_FIELDS & kwargs.keys():
-                signature_list.refresh_signature_search_text(pk for pk, _ in affected)
-            new_letter = kwargs.get("letter", kwargs.get("letter_id"))
-            letter_ids: list[int | None] = [letter_id for _, letter_id in affected]
-            letter_ids.append(getattr(new_letter, "pk", new_letter))
-            signature_list.refresh(signature_list.letters_with_ids(letter_ids))
+            if (derived | signature_list.SUMMARY_FIELDS) & kwargs.keys():
+                if signature_list.SEARCHED_FIELDS & kwargs.keys():
+                    signature_list.refresh_signature_search_text(row[0] for row in affected)
+                new_letter = kwargs.get("letter", kwargs.get("letter_id"))
+                letter_ids: list[int | None] = [row[1] for row in affected]
+                letter_ids.append(getattr(new_letter, "pk", new_letter))
+                signature_list.refresh(signature_list.letters_with_ids(letter_ids))
+            moved = bool(kwargs.keys() & signature_list.SIGNER_FIELDS)
+            rows_changed = _public_rows(affected, kwargs)
+            page_scopes.signatures_changed(rows_changed, self.db, signers_moved=moved)
         return rows
 
     def bulk_create(
@@ -868,8 +874,34 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
             signature_list.fill_positions(objs)
             created = super().bulk_create(objs, *args, **kwargs)
             signature_list.refresh(signature_list.letters_with_ids(s.letter_id for s in objs))
-            public_content_changed(self.db)
+            public = [s for s in objs if s.status in PUBLIC_STATUSES]
+            rows = [(s.letter_id, s.organisation_id, s.person_id) for s in public]
+            page_scopes.signatures_changed(rows, self.db)
         return created
+
+
+def _public_rows(
+    affected: Iterable[tuple[int, int, int | None, int | None, str]], changes: dict[str, Any]
+) -> list["page_scopes.SignatureRow"]:
+    """The (letter, organisation, person) of each updated signature that was or becomes
+    public, before and after the update: the public pages it was and is on."""
+    new: dict[str, int | None] = {}
+    for field in ("letter", "organisation", "person"):
+        for key in (field, f"{field}_id"):
+            if key in changes:
+                new[field] = getattr(changes[key], "pk", changes[key])
+    rows: list[page_scopes.SignatureRow] = []
+    for _, letter_id, organisation_id, person_id, status in affected:
+        if status in PUBLIC_STATUSES or changes.get("status", status) in PUBLIC_STATUSES:
+            rows.append((letter_id, organisation_id, person_id))
+            rows.append(
+                (
+                    new.get("letter", letter_id),
+                    new.get("organisation", organisation_id),
+                    new.get("person", person_id),
+                )
+            )
+    return rows
 
 
 class SignatureManager(models.Manager["Signature"]):

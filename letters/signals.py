@@ -1,6 +1,6 @@
 """When derived data is kept right: on every save and delete, fixture loads (raw saves)
-included. What is derived, and how, is letters/signature_list.py; which public pages go
-stale is letters/page_cache.py."""
+included. What is derived, and how, is letters/signature_list.py; which public pages a
+change makes stale is letters/page_scopes.py, and how they go stale letters/page_cache.py."""
 
 from typing import Any
 
@@ -9,23 +9,34 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import signature_list
+from . import page_scopes, signature_list
 from .lib.text import normalise
 from .models import (
     PUBLIC_STATUSES,
+    Addressee,
+    Correction,
     CorrectionRequest,
+    Endorsement,
     Job,
     Letter,
     Organisation,
     OrganisationAlias,
+    OrganisationRedirect,
+    Organiser,
     OutboundEmail,
     PeriodicTask,
     Person,
     PersonAlias,
+    PersonRedirect,
+    Quote,
     RateLimitHit,
+    ReportedCount,
+    Response,
     SignatoryImport,
     Signature,
     SignupRequest,
+    Source,
+    Topic,
 )
 from .page_cache import public_content_changed
 
@@ -49,12 +60,20 @@ def prepare_signature(sender: type[Signature], instance: Signature, **kwargs: An
     signature_list.fill_positions([instance])
 
 
+def _signature_row(signature: Signature, letter_id: int | None = None) -> page_scopes.SignatureRow:
+    return (letter_id or signature.letter_id, signature.organisation_id, signature.person_id)
+
+
 @receiver(post_save, sender=Signature)
 def keep_letter_list_after_save(
     sender: type[Signature], instance: Signature, using: str, **kwargs: Any
 ) -> None:
+    # The letter it was on, before after_signature_saved() notes where it is now.
+    before = getattr(instance, "_saved_place", None)
     if signature_list.after_signature_saved(instance):
-        public_content_changed(using)
+        moved_from = before[0] if before else None
+        rows = [_signature_row(instance), _signature_row(instance, moved_from)]
+        page_scopes.signatures_changed(rows, using)
 
 
 @receiver(post_delete, sender=Signature)
@@ -62,7 +81,7 @@ def keep_letter_list_after_delete(
     sender: type[Signature], instance: Signature, using: str, **kwargs: Any
 ) -> None:
     if instance.status in PUBLIC_STATUSES:
-        public_content_changed(using)
+        page_scopes.signatures_changed([_signature_row(instance)], using)
     # Renumbered from the table, not shifted from this object's rank: a bulk delete
     # reports its rows one by one after all of them are gone.
     signature_list.refresh(Letter.objects.filter(pk=instance.letter_id))
@@ -87,27 +106,28 @@ def refresh_after_name_change(
 @receiver(post_save, sender=PersonAlias)
 @receiver(post_delete, sender=PersonAlias)
 def refresh_after_alias_change(
-    sender: type[Model], instance: OrganisationAlias | PersonAlias, **kwargs: Any
+    sender: type[Model], instance: OrganisationAlias | PersonAlias, using: str, **kwargs: Any
 ) -> None:
     owner: Organisation | Person | None
     if isinstance(instance, OrganisationAlias):
-        owner = Organisation.objects.filter(pk=instance.organisation_id).first()
+        owner = Organisation.objects.using(using).filter(pk=instance.organisation_id).first()
     else:
-        owner = Person.objects.filter(pk=instance.person_id).first()
+        owner = Person.objects.using(using).filter(pk=instance.person_id).first()
     if owner is not None:  # None when the alias goes with its deleted owner
         signature_list.refresh_signer_search_text(owner)
+        # Shown on its pages; found by it in its letters' lists.
+        page_scopes.signer_changed(owner, [], using)
 
 
-def invalidate_public_pages(sender: type[Model], using: str, **kwargs: Any) -> None:
-    public_content_changed(using)
+# ---------------------------------------------------------------------------
+# Which public pages go stale (letters/page_scopes.py). Signatures are handled above,
+# bulk writes in SignatureQuerySet and merges in letters/curation/merging.py.
+# ---------------------------------------------------------------------------
 
-
-# Any change to the tracker's data can show on a public page, except signatures that
-# never were public (handled above), the private records of public submissions, so a
-# flood of sign-ups (or of refused ones) keeps the cache, and the records of background
-# work (the work itself invalidates through the rows it changes).
+# Private records: sign-up and correction requests, rate limits, imports in progress, and
+# the records of background work (the work itself invalidates through the rows it
+# changes). History rows (django-simple-history) follow a change that is handled already.
 PRIVATE_MODELS = {
-    Signature,
     SignupRequest,
     CorrectionRequest,
     RateLimitHit,
@@ -116,11 +136,138 @@ PRIVATE_MODELS = {
     Job,
     PeriodicTask,
 }
+# Old slugs answer 301, which is never cached; merges that make them change every page.
+UNCACHED_MODELS = {OrganisationRedirect, PersonRedirect}
+LETTER_PARTS = {Addressee, Correction, Endorsement, Organiser, Quote, ReportedCount, Response}
+
+
+def _old_slug(instance: Letter | Organisation | Person, using: str) -> str | None:
+    if instance._state.adding or instance.pk is None:
+        return None
+    manager = type(instance)._default_manager.using(using)
+    return manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+
+
+@receiver(pre_save, sender=Letter)
+@receiver(pre_save, sender=Organisation)
+@receiver(pre_save, sender=Person)
+def remember_old_slug(
+    sender: type[Model], instance: Letter | Organisation | Person, using: str, **kwargs: Any
+) -> None:
+    """A renamed URL's old pages must go stale too."""
+    old = _old_slug(instance, using)
+    instance.__dict__["_old_slugs"] = [old] if old and old != instance.slug else []
+
+
+def _old_slugs(instance: Model) -> list[str]:
+    return instance.__dict__.pop("_old_slugs", [])
+
+
+@receiver(post_save, sender=Letter)
+@receiver(post_delete, sender=Letter)
+def letter_pages_after_change(
+    sender: type[Letter], instance: Letter, using: str, **kwargs: Any
+) -> None:
+    page_scopes.letter_changed(instance, _old_slugs(instance), using)
+
+
+@receiver(post_save, sender=Organisation)
+@receiver(post_delete, sender=Organisation)
+@receiver(post_save, sender=Person)
+@receiver(post_delete, sender=Person)
+def signer_pages_after_change(
+    sender: type[Model], instance: Organisation | Person, using: str, **kwargs: Any
+) -> None:
+    old_slugs = _old_slugs(instance)
+    # A new record shows nowhere until something public names it (a sign-up's signer
+    # stays out of sight until moderated).
+    if not kwargs.get("created"):
+        page_scopes.signer_changed(instance, old_slugs, using)
+
+
+def letter_part_pages(sender: type[Model], instance: Model, using: str, **kwargs: Any) -> None:
+    page_scopes.letter_part_changed(instance, using)
+
+
+@receiver(post_save, sender=Topic)
+@receiver(post_delete, sender=Topic)
+def topic_pages_after_change(
+    sender: type[Topic], instance: Topic, using: str, **kwargs: Any
+) -> None:
+    page_scopes.topic_changed(instance, using)
+
+
+@receiver(post_save, sender=Source)
+@receiver(post_delete, sender=Source)
+def source_pages_after_change(
+    sender: type[Source], instance: Source, using: str, **kwargs: Any
+) -> None:
+    """A source is cited wherever it backs a fact; a new one nowhere yet (what cites it
+    says so when it does)."""
+    if not kwargs.get("created"):
+        public_content_changed(using)
+
+
+def every_page(sender: type[Model], using: str, **kwargs: Any) -> None:
+    """Any model added later, until it says which pages it touches."""
+    public_content_changed(using)
+
+
+def letter_attachments(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """A letter's documents, coverage or topics were added or removed."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        page_scopes.letter_ids_changed([instance.pk], using)
+    elif pk_set is None:  # a source or topic cleared of all its letters, unnamed
+        public_content_changed(using)
+    else:
+        page_scopes.letter_ids_changed(pk_set, using)
+
+
+def signature_sources(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """The sources a signature cites, shown beside it in its letter's list."""
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Signature):
+        signatures = [instance]
+    elif pk_set is None:  # a source cleared of all its signatures, unnamed
+        public_content_changed(using)
+        return
+    else:
+        signatures = list(Signature.objects.using(using).filter(pk__in=pk_set))
+    public = [s for s in signatures if s.status in PUBLIC_STATUSES]
+    if public:
+        rows = [_signature_row(s) for s in public]
+        page_scopes.signatures_changed(rows, using, signers_moved=False)
+
+
+HANDLED = {Signature, Letter, Organisation, Person, OrganisationAlias, PersonAlias, Topic, Source}
 for model in apps.get_app_config("letters").get_models():
-    # History rows (django-simple-history) follow a change that already invalidated.
-    is_history = model.__name__.startswith("Historical")
-    if model not in PRIVATE_MODELS and not is_history:
-        post_save.connect(invalidate_public_pages, sender=model)
-        post_delete.connect(invalidate_public_pages, sender=model)
-for relation in (Letter.documents, Letter.coverage, Letter.topics, Signature.sources):
-    m2m_changed.connect(invalidate_public_pages, sender=relation.through)
+    if model.__name__.startswith("Historical") or model in PRIVATE_MODELS | UNCACHED_MODELS:
+        continue
+    if model in LETTER_PARTS:
+        post_save.connect(letter_part_pages, sender=model)
+        post_delete.connect(letter_part_pages, sender=model)
+    elif model not in HANDLED:
+        post_save.connect(every_page, sender=model)
+        post_delete.connect(every_page, sender=model)
+for relation in (Letter.documents, Letter.coverage, Letter.topics):
+    m2m_changed.connect(letter_attachments, sender=relation.through)
+m2m_changed.connect(signature_sources, sender=Signature.sources.through)

@@ -31,6 +31,10 @@ LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
 SUMMARY_FIELDS = {"country", "first_listed"}
 # Changing any of these changes the names a signature is found by.
 SEARCHED_FIELDS = {"published_name", "organisation", "organisation_id", "person", "person_id"}
+# Which letter and which signer a signature belongs to.
+SIGNER_FIELDS = {"letter", "letter_id", "organisation", "organisation_id", "person", "person_id"}
+# Kept by this module from the other columns; writing them changes nothing by itself.
+KEPT_FIELDS = {"search_text", "list_rank"}
 # A signature's place in its letter's list, and what the letter's summaries count of it,
 # as remembered when it is loaded (`Signature.remember_list_place`).
 LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name", "country", "first_listed")

@@ -1,33 +1,61 @@
 """The admin site: Django's, or django-otp's two-factor one when REQUIRE_2FA is on.
 
 The choice is made per request from settings, so one site object serves both (and tests can
-switch it); with 2FA on, staff give username, password and a TOTP token, and a session that
-was never verified by a device is treated as not logged in to the admin.
+switch it); with 2FA on, staff give username, password and a TOTP code together, and a
+session that was never verified by a device is treated as not logged in to the admin.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth import authenticate, user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest
-from django_otp import devices_for_user
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django_otp import match_token
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
 class TwoFactorLoginForm(OTPAdminAuthenticationForm):
-    """django-otp's admin login, in one step for the usual staff member with one device.
+    """The admin login with a TOTP code: username, password and code are checked together
+    and any of them wrong gives the same answer, so the form never tells an attacker that
+    a password was right.
 
-    django-otp asks which device the token comes from, and its form offers the choice only
-    after the password was accepted once. With a single device there is nothing to choose.
+    django-otp's own form checks the password first and then says what is missing ("enter
+    your OTP token", "invalid token", a device to choose), which confirms the password.
+    Here the code is tried against each of the user's devices (nothing to choose), and a
+    right password with a wrong or missing code is a failed login like any other: django-
+    axes counts it, so its lockout cannot tell the right password apart either.
     """
 
-    def clean_otp(self, user: AbstractBaseUser | None) -> None:
-        if user is not None and not self.cleaned_data.get("otp_device"):
-            devices = list(devices_for_user(user))
-            if len(devices) == 1:
-                self.cleaned_data["otp_device"] = devices[0].persistent_id
-        super().clean_otp(user)
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "Please enter the correct username, password and code for a staff "
+        "account. Note that the username and password may be case-sensitive.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        token = self.cleaned_data.get("otp_token")
+        if username is None or not password:
+            return self.cleaned_data  # the field itself says it is required
+        user = authenticate(self.request, username=username, password=password)
+        device = match_token(user, token) if (user is not None and token) else None
+        if user is None or device is None:
+            if user is not None:  # a wrong password was counted by authenticate()
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username}, request=self.request
+                )
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(user)
+        user.otp_device = device  # type: ignore[attr-defined]  # what django-otp's login reads
+        self.user_cache = user
+        return self.cleaned_data
 
 
 class StaffAdminSite(OTPAdminSite):
@@ -45,6 +73,16 @@ class StaffAdminSite(OTPAdminSite):
     @property
     def login_template(self) -> str | None:
         return OTPAdminSite.login_template if settings.REQUIRE_2FA else None
+
+    @method_decorator(never_cache)
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Django's admin sends a signed-in user's GET of the login page to the index, but
+        # renders the form for a HEAD: a HEAD must answer as its GET does.
+        if request.method == "HEAD" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        return super().login(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if settings.REQUIRE_2FA:

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files (SVG included) carry the policy too.
     "tracker.security.ContentSecurityPolicyMiddleware",
+    "tracker.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,11 +259,14 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Staff accounts. Brute force: a (username, IP) pair is locked out for a while after too
-# many failures; nobody else is, so an attacker cannot lock the real staff out.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Staff accounts. Brute force: an address is locked out for a while after too many failed
+# logins for one username, or for any usernames (tracker/login_limits.py); no other
+# address is, so an attacker cannot lock the real staff out.
+AXES_USER_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20)
+AXES_FAILURE_LIMIT = "tracker.login_limits.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "tracker.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
@@ -328,6 +332,11 @@ else:
         }
     }
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+
+# A burst of changes to one letter makes at most one new version of its pages per this
+# many seconds; the first change after a quiet spell shows at once, the last one of a
+# burst at the end of its window (letters/page_cache.py). 0 publishes every change.
+PAGE_CACHE_COALESCE_SECONDS = env_int("PAGE_CACHE_COALESCE_SECONDS", 5)
 
 # Email: the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST", "")

@@ -77,12 +77,16 @@ def _day(day: datetime.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def plain_citation(letter: Letter, url: str, accessed: datetime.date | None) -> str:
+def plain_citation(
+    letter: Letter, url: str, accessed: datetime.date | None, names: list[str] | None = None
+) -> str:
     """'NSPCC et al. (2020) 'Title'. Open letter, 6 February 2020. Open Letter Tracker.
-    <url> (accessed 29 November 2026)'. Without `accessed`, the access date is left out."""
+    <url> (accessed 29 November 2026)'. Without `accessed`, the access date is left out.
+    `names` are the letter's `authors()`, when the caller has them already."""
     date = format_partial_date(letter.date)
+    names = authors(letter) if names is None else names
     text = (
-        f"{_author_text(authors(letter))} ({_year(letter)}) '{letter.title}'. "
+        f"{_author_text(names)} ({_year(letter)}) '{letter.title}'. "
         f"Open letter, {date}. Open Letter Tracker. {url}"
     )
     return f"{text} (accessed {_day(accessed)})" if accessed else text
@@ -96,9 +100,12 @@ def bibtex_key(letter: Letter, names: list[str]) -> str:
     return f"{first_author or 'anonymous'}{_year(letter).replace('.', '')}{first_word}"
 
 
-def bibtex_citation(letter: Letter, url: str, accessed: datetime.date | None) -> str:
-    """A @misc entry; organisations are braced so BibTeX does not split them into names."""
-    names = authors(letter)
+def bibtex_citation(
+    letter: Letter, url: str, accessed: datetime.date | None, names: list[str] | None = None
+) -> str:
+    """A @misc entry; organisations are braced so BibTeX does not split them into names.
+    `names` are the letter's `authors()`, when the caller has them already."""
+    names = authors(letter) if names is None else names
     shown = names[:AUTHORS_NAMED]
     author = " and ".join(f"{{{escape_bibtex(name)}}}" for name in shown) or "{Anonymous}"
     if len(names) > AUTHORS_NAMED:

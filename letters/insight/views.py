@@ -5,8 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.models import SIGNED_STATUSES, Letter, Organiser, Topic
 from letters.page_cache import cached_public_page
 
@@ -16,8 +17,8 @@ from .forms import CompareForm
 from .topics import topic_table
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 def compare(request: HttpRequest) -> HttpResponse:
     """Who signed both of two letters, and who signed only one. Works as a plain GET form."""
     submitted = "a" in request.GET or "b" in request.GET
@@ -32,15 +33,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/insight/compare.html", context, status=status)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 def topic_list(request: HttpRequest) -> HttpResponse:
     context = {"topics": Topic.objects.public()}
     return render(request, "letters/insight/topic_list.html", context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
     return render(request, "letters/insight/topic_detail.html", {"table": topic_table(topic)})
@@ -54,7 +55,7 @@ CITATION_FORMATS = {
 
 # Never from the page cache: the access date is today's, and a cached copy would carry
 # the date it was first served.
-@require_GET
+@require_safe
 @cache_control(private=True, no_cache=True)
 def letter_citation(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
     build, content_type = CITATION_FORMATS[extension]

@@ -10,9 +10,10 @@ object a 404, anything but GET or HEAD a 405.
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, JsonResponse
 
+from letters import page_scopes
 from letters.models import (
     PUBLIC_STATUSES,
     Endorsement,
@@ -28,6 +29,7 @@ from letters.models import (
     Source,
     SourceKind,
 )
+from letters.page_cache import depends_on
 
 from .params import (
     ApiError,
@@ -79,7 +81,7 @@ def signed_prefetch() -> Prefetch:
 # ---------------------------------------------------------------------------
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def letter_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("topic", "side", "date_after", "date_before"))
     letters = (
@@ -103,7 +105,7 @@ def _published_letter(slug: str, letters: QuerySet[Letter] | None = None) -> Let
     return letter
 
 
-@api_view
+@api_view(page_scopes.letter)
 def letter_detail(request: HttpRequest, slug: str) -> JsonResponse:
     check_parameters(request, ())
     letters = (
@@ -127,7 +129,7 @@ def letter_detail(request: HttpRequest, slug: str) -> JsonResponse:
 SIGNATURE_FILTERS = ("status", "country", "kind", "first_listed_after", "first_listed_before")
 
 
-@api_view
+@api_view(page_scopes.letter)
 def letter_signature_list(request: HttpRequest, slug: str) -> JsonResponse:
     """A letter's public signatures in list order.
 
@@ -165,7 +167,7 @@ def letter_signature_list(request: HttpRequest, slug: str) -> JsonResponse:
     return page.response([api_signature_record(s, base) for s in rows], count)
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def signature_detail(request: HttpRequest, id: int) -> JsonResponse:
     check_parameters(request, ())
     signature = public_signatures().prefetch_related("sources").filter(pk=id).first()
@@ -174,7 +176,7 @@ def signature_detail(request: HttpRequest, id: int) -> JsonResponse:
     return detail_response(request, api_signature_record(signature, base_url(request)))
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def organisation_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country", "kind"))
     organisations = Organisation.objects.public().order_by("name", "pk")
@@ -198,11 +200,12 @@ def signer_detail(
 ) -> JsonResponse:
     """An organisation or a person: its record, aliases and public signatures."""
     check_parameters(request, ())
-    signer = (
-        signers.public().prefetch_related("aliases", signed_prefetch()).filter(slug=slug).first()
-    )
+    signer = signers.public().filter(slug=slug).first()
     if signer is None:
         raise ApiError(404, f"No public {noun} has the slug {slug!r}.")
+    # Before reading what it shows of its letters (their titles).
+    depends_on(request, *page_scopes.letters_of(signer))
+    prefetch_related_objects([signer], "aliases", signed_prefetch())
     data = {
         **record(signer, base_url(request)),
         "aliases": [alias.name for alias in signer.aliases.all()],
@@ -211,14 +214,14 @@ def signer_detail(
     return detail_response(request, data)
 
 
-@api_view
+@api_view(page_scopes.organisation)
 def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return signer_detail(
         request, Organisation.objects.all(), slug, organisation_record, "organisation"
     )
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def person_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country",))
     people = Person.objects.public().order_by("name", "pk")
@@ -226,12 +229,12 @@ def person_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, people, person_record)
 
 
-@api_view
+@api_view(page_scopes.person)
 def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return signer_detail(request, Person.objects.all(), slug, person_record, "person")
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def endorsement_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("letter", "stance", "date_after", "date_before"))
     endorsements = public_endorsements().filter(date_filters(request, "date", "date"))
@@ -243,7 +246,7 @@ def endorsement_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, endorsements, endorsement_record)
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def endorsement_detail(request: HttpRequest, id: int) -> JsonResponse:
     check_parameters(request, ())
     endorsement = public_endorsements().filter(pk=id).first()
@@ -252,7 +255,7 @@ def endorsement_detail(request: HttpRequest, id: int) -> JsonResponse:
     return detail_response(request, endorsement_record(endorsement, base_url(request)))
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def source_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("kind",))
     sources = Source.objects.public().order_by("pk")
@@ -260,7 +263,7 @@ def source_list(request: HttpRequest) -> JsonResponse:
     return paginated(request, sources, source_record)
 
 
-@api_view
+@api_view(page_scopes.INDEXES)
 def source_detail(request: HttpRequest, id: int) -> JsonResponse:
     check_parameters(request, ())
     source = Source.objects.public().filter(pk=id).first()

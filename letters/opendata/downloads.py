@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.lib.spreadsheets import neutralise
 from letters.models import Letter, Signature, SignerKind, Visibility
 from letters.page_cache import etag_for
@@ -212,16 +213,16 @@ def _filename(letter: Letter, as_of: str | None, extension: str) -> str:
 def _download(
     request: HttpRequest,
     letter: Letter,
+    etag: str,
     content: Callable[[], Iterator[str]],
     content_type: str,
     filename: str,
     links: tuple[str, ...] = (),
 ) -> HttpResponseBase:
-    """A streamed download, revalidated with an ETag from the public content version.
+    """A streamed download, revalidated with its letter's ETag (page_cache.etag_for).
 
     A draft (only staff get one) is never stored by a shared cache.
     """
-    etag = etag_for(request)
     published = letter.visibility == Visibility.PUBLISHED
     if published:
         not_modified = get_conditional_response(request, etag=etag)
@@ -242,8 +243,9 @@ def _download(
     return response
 
 
-# A streamed download is not an HttpResponse: both share HttpResponseBase.
-DownloadBuilder = Callable[[HttpRequest, Letter, str | None], HttpResponseBase]
+# A streamed download is not an HttpResponse: both share HttpResponseBase. It is built
+# from the request, the letter, the `as_of` day and the ETag.
+DownloadBuilder = Callable[[HttpRequest, Letter, str | None, str], HttpResponseBase]
 
 
 def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpResponseBase]:
@@ -253,20 +255,23 @@ def download_view(build: DownloadBuilder) -> Callable[[HttpRequest, str], HttpRe
     @require_safe
     @wraps(build)
     def view(request: HttpRequest, slug: str) -> HttpResponseBase:
+        # The version first, then the letter and its list: never an older list under a
+        # newer ETag.
+        etag = etag_for(request, [page_scopes.letter(slug)])
         letter = _downloadable_letter(request, slug)
         raw = request.GET.get("as_of", "")
         try:
             as_of = parse_day("as_of", raw) if raw else None
         except BadDate as error:
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-        return build(request, letter, as_of)
+        return build(request, letter, as_of, etag)
 
     return view
 
 
 @download_view
 def letter_signatories_csv(
-    request: HttpRequest, letter: Letter, as_of: str | None
+    request: HttpRequest, letter: Letter, as_of: str | None, etag: str
 ) -> HttpResponseBase:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
@@ -290,6 +295,7 @@ def letter_signatories_csv(
     return _download(
         request,
         letter,
+        etag,
         content,
         "text/csv; charset=utf-8",
         _filename(letter, as_of, "csv"),
@@ -299,7 +305,7 @@ def letter_signatories_csv(
 
 @download_view
 def letter_signatories_json(
-    request: HttpRequest, letter: Letter, as_of: str | None
+    request: HttpRequest, letter: Letter, as_of: str | None, etag: str
 ) -> HttpResponseBase:
     base_url = request.build_absolute_uri("/")[:-1]
     signatures = public_signatures(letter, as_of)
@@ -325,6 +331,7 @@ def letter_signatories_json(
     return _download(
         request,
         letter,
+        etag,
         content,
         "application/json; charset=utf-8",
         _filename(letter, as_of, "json"),

@@ -6,8 +6,9 @@ other URL can be.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.models import Letter
 from letters.page_cache import cached_public_page
 from tracker.security import embeddable
@@ -16,8 +17,8 @@ BADGE_NAME = "Open Letter Tracker"
 
 
 @embeddable
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.letter)
 def letter_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """An SVG badge other sites may show: 'N listed signatories'."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
@@ -37,8 +38,8 @@ def letter_badge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @embeddable
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.letter)
 def letter_widget(request: HttpRequest, slug: str) -> HttpResponse:
     """A small page for an <iframe> on other sites: title, date, listed count, a link."""
     letters = Letter.objects.published().prefetch_related("reported_counts")

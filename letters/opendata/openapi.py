@@ -447,6 +447,6 @@ def openapi_schema() -> JsonObject:
     }
 
 
-@api_view
+@api_view()
 def schema(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_schema())

@@ -9,15 +9,16 @@ from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
-from letters.page_cache import etag_for
+from letters.page_cache import Scope, named_scopes, revalidated_or_rendered
 
 from .params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ApiError, positive_int_parameter
 from .records import JsonObject, licence
 
 P = ParamSpec("P")
+ApiView = Callable[Concatenate[HttpRequest, P], HttpResponse]
 M = TypeVar("M", bound=Model)
 
 
@@ -25,41 +26,44 @@ def error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"status": status, "message": message}}, status=status)
 
 
-def api_view(
-    view: Callable[Concatenate[HttpRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def api_view(*scopes: Scope) -> Callable[[ApiView[P]], ApiView[P]]:
     """GET and HEAD only, JSON errors, CORS for anyone, the licence in a Link header, and
-    an ETag from the public content version so that clients can revalidate cheaply.
+    an ETag from the versions of `scopes` (page_cache.cached_public_page's, the same
+    rule as the pages) so that clients can revalidate cheaply.
 
     CSRF-exempt so that a POST gets this API's 405 rather than the site's CSRF page:
     no method here changes anything.
     """
 
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        response: HttpResponse | None
-        if request.method not in ("GET", "HEAD"):
-            response = error_response(
-                405, f"{request.method} is not allowed: this API is read-only (GET, HEAD)."
-            )
-            response["Allow"] = "GET, HEAD"
-        else:
-            etag = etag_for(request)
-            response = get_conditional_response(request, etag=etag)
-            if response is None:
-                try:
-                    response = view(request, *args, **kwargs)
-                except ApiError as error:
-                    response = error_response(error.status, error.message)
-            if response.status_code in (200, 304):
-                response["ETag"] = etag
-                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Link"] = f'<{settings.DATA_LICENCE_URL}>; rel="license"'
-        return response
+    def decorator(view: ApiView[P]) -> ApiView[P]:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            response: HttpResponse
+            if request.method not in ("GET", "HEAD"):
+                response = error_response(
+                    405, f"{request.method} is not allowed: this API is read-only (GET, HEAD)."
+                )
+                response["Allow"] = "GET, HEAD"
+            else:
 
-    return wrapper
+                def answer() -> HttpResponse:
+                    try:
+                        return view(request, *args, **kwargs)
+                    except ApiError as error:
+                        return error_response(error.status, error.message)
+
+                named = named_scopes(scopes, kwargs)
+                response = revalidated_or_rendered(request, answer, named, "api", keep=False)
+                if response.has_header("ETag"):
+                    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Link"] = f'<{settings.DATA_LICENCE_URL}>; rel="license"'
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 # ---------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.models import Letter, Organisation, Person, Topic
 from letters.page_cache import cached_public_page
 
@@ -58,15 +59,15 @@ SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
 }
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page()
 def robots_txt(request: HttpRequest) -> HttpResponse:
     context = {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))}
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     """The sitemap index: one sitemap per section, each in pages of SITEMAP_PAGE_SIZE URLs,
     so that 100,000 signatories make several small files instead of one of megabytes."""
@@ -76,8 +77,8 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """One page (`?p=N`) of one section; an unknown section or page is a 404."""
     response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)

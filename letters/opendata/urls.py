@@ -1,5 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.page_cache import cached_public_page
 
 from . import api, downloads, embeds, openapi, sitemaps
@@ -10,7 +12,11 @@ letter_pages = [
     path("signatories.json", downloads.letter_signatories_json, name="letter_signatories_json"),
     path("badge.svg", embeds.letter_badge, name="letter_badge"),
     path("widget/", embeds.letter_widget, name="letter_widget"),
-    path("feed/", cached_public_page(LetterSignatoriesFeed()), name="letter_signatories_feed"),
+    path(
+        "feed/",
+        require_safe(cached_public_page(page_scopes.letter)(LetterSignatoriesFeed())),
+        name="letter_signatories_feed",
+    ),
 ]
 
 api_letter = [
@@ -36,7 +42,11 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("letters/<slug:slug>/", include(letter_pages)),
     path("api/v1/", include(api_v1)),
-    path("feeds/letters/", cached_public_page(LatestLettersFeed()), name="letters_feed"),
+    path(
+        "feeds/letters/",
+        require_safe(cached_public_page(page_scopes.INDEXES)(LatestLettersFeed())),
+        name="letters_feed",
+    ),
     path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

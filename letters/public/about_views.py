@@ -4,20 +4,22 @@ the privacy notice, and each letter's log of corrections."""
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from letters import page_scopes
 from letters.models import LISTED_STATUSES, PUBLIC_STATUSES, Letter, SignatureStatus
 from letters.page_cache import cached_public_page
 
 from .statuses import STATUS_EXPLANATIONS
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page()
 def methodology(request: HttpRequest) -> HttpResponse:
     context = {
         "licence_name": settings.DATA_LICENCE_NAME,
         "licence_url": settings.DATA_LICENCE_URL,
+        "freshness_seconds": settings.PAGE_CACHE_COALESCE_SECONDS,
         "statuses": [
             {
                 "label": status.label,
@@ -30,8 +32,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/public/methodology.html", context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page()
 def signature_statuses(request: HttpRequest) -> HttpResponse:
     statuses = [
         {
@@ -45,14 +47,14 @@ def signature_statuses(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/public/statuses.html", {"statuses": statuses})
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {"retention_days": settings.SIGNUP_RETENTION_DAYS}
     return render(request, "letters/public/privacy.html", context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.letter)
 def correction_log(request: HttpRequest, slug: str) -> HttpResponse:
     """What was corrected on a letter, when and why: no personal data."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)

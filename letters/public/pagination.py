@@ -67,12 +67,12 @@ def paginate_matches(
     per_page: int,
 ) -> Page[Signature]:
     """A filtered list (a search, a kind, a country): one query finds the matching ids in
-    list order, their number is the count, and one more fetches the page's `rows`.
+    list order, their number is the count, and the page holds the `rows` they name.
 
     The search runs once instead of twice (COUNT, then a page past an OFFSET).
     """
     ids = list(matches.order_by("list_rank").values_list("pk", flat=True))
     # A page of ids that then holds the rows they name.
     page: Page[Any] = paginate(request, ids, per_page)
-    page.object_list = list(rows.filter(pk__in=page.object_list).order_by("list_rank"))
+    page.object_list = rows.filter(pk__in=page.object_list).order_by("list_rank")
     return page

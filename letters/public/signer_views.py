@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Manager, Prefetch, QuerySet
+from django.db.models import Count, Manager, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from letters import page_scopes
 from letters.insight.cosigners import co_signers
 from letters.lib.http import HtmxHttpRequest
 from letters.models import (
@@ -26,7 +27,7 @@ from letters.models import (
     SignerQuerySet,
     public_signature,
 )
-from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
+from letters.page_cache import HTMX_VARY, cached_public_page, depends_on, wants_fragment
 
 from .pagination import paginate
 from .params import text_param
@@ -93,8 +94,8 @@ def _signer_index(
     return render(request, template, context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     signed = Count("signatures", filter=public_signature("signatures__"))
@@ -102,8 +103,8 @@ def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(request, organisations, ORGANISATIONS)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def person_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(request, Person.objects.public(), PEOPLE)
@@ -118,47 +119,45 @@ def _merged_record_redirect(redirects: Manager, field: str, slug: str) -> HttpRe
     return HttpResponsePermanentRedirect(getattr(redirect, field).get_absolute_url())
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.organisation)
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = (
-        Organisation.objects.public()
-        .prefetch_related(
-            "aliases",
-            Prefetch("signatures", queryset=_public_signatures_with_letters()),
-            _public_endorsements(),
-            Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    organisation = Organisation.objects.public().filter(slug=slug).first()
     if organisation is None:
         return _merged_record_redirect(OrganisationRedirect.objects, "organisation", slug)
+    # Before reading what it shows of its letters: their titles, its co-signers on them.
+    depends_on(request, *page_scopes.letters_of(organisation))
+    prefetch_related_objects(
+        [organisation],
+        "aliases",
+        Prefetch("signatures", queryset=_public_signatures_with_letters()),
+        _public_endorsements(),
+        Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
+    )
     context = {"organisation": organisation, "co_signers": co_signers(organisation)}
     return render(request, "letters/public/organisation_detail.html", context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.person)
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = (
-        Person.objects.public()
-        .prefetch_related(
-            "aliases",
-            Prefetch("signatures", queryset=_public_signatures_with_letters()),
-            _public_endorsements(),
-            Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    person = Person.objects.public().filter(slug=slug).first()
     if person is None:
         return _merged_record_redirect(PersonRedirect.objects, "person", slug)
+    # Before reading what it shows of its letters.
+    depends_on(request, *page_scopes.letters_of(person))
+    prefetch_related_objects(
+        [person],
+        "aliases",
+        Prefetch("signatures", queryset=_public_signatures_with_letters()),
+        _public_endorsements(),
+        Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
+    )
     return render(request, "letters/public/person_detail.html", {"person": person})
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def search(request: HtmxHttpRequest) -> HttpResponse:
     """Has X signed anything? Organisations and people by name or alias, with their letters."""

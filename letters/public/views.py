@@ -1,32 +1,39 @@
 """Public letter pages: the index, a letter with its list, its printable list and its
 timeline. Each works without JavaScript; htmx requests get the list fragment only."""
 
+from typing import Any, cast
+
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from letters.insight.citation import bibtex_citation, plain_citation
+from letters import page_scopes
+from letters.insight.citation import authors, bibtex_citation, plain_citation
 from letters.lib.http import HtmxHttpRequest
-from letters.models import Endorsement, Letter, Side, Signature, SignerKind, Visibility
+from letters.models import Letter, Side, Signature, SignerKind, Visibility
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
 
 from .charts import signatures_over_time
 from .forms import AsOfForm
+from .letter_parts import letter_with_parts
 from .pagination import page_number, paginate, paginate_matches, paginate_ranked
 from .params import text_param
 from .printing import full_public_list
+from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def home(request: HtmxHttpRequest) -> HttpResponse:
     query = text_param(request, "q")
@@ -50,7 +57,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers(*HTMX_VARY)
 def letter_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The public letter page; staff also preview drafts on it.
@@ -60,7 +67,7 @@ def letter_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     never gets an ETag and is never indexed.
     """
     try:
-        return _public_letter_page(request, slug)
+        return _public_letter_page(request, slug=slug)
     except Http404:
         if not (request.user.is_authenticated and request.user.is_staff):
             raise
@@ -71,7 +78,7 @@ def letter_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@cached_public_page
+@cached_public_page(page_scopes.letter)
 def _public_letter_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _letter_page(request, slug, Letter.objects.published())
 
@@ -80,43 +87,16 @@ def _letter_page(
     request: HtmxHttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
 ) -> HttpResponse:
     fragment = wants_fragment(request)
-    if not fragment:
-        letters = letters.select_related("in_response_to", "asks_source").prefetch_related(
-            "reported_counts__source",
-            "addressees__organisation",
-            "organisers__source",
-            "organisers__organisation",
-            "organisers__person",
-            "documents",
-            "coverage",
-            "quotes__source",
-            "responses__source",
-            Prefetch(
-                "endorsements",
-                queryset=Endorsement.objects.select_related("person", "organisation", "source"),
-            ),
-            Prefetch("answered_by", queryset=Letter.objects.published()),
-        )
-    letter = get_object_or_404(letters, slug=slug)
+    # The list fragment shows nothing of the letter but its list.
+    letter = get_object_or_404(letters, slug=slug) if fragment else letter_with_parts(letters, slug)
 
     query = text_param(request, "q")
     kind = request.GET.get("kind", "")
     country = text_param(request, "country")
     filtered = bool(query or kind or country)
-    matches = Signature.objects.public_on(letter)
-    matches = matches.on_letter_matching(letter, query).of_kind(kind)
-    if country:
-        matches = matches.filter(country=country)
-    rows = Signature.objects.select_related("organisation", "person").prefetch_related("sources")
-    per_page = settings.LETTER_SIGNATORIES_PER_PAGE
-    if filtered:
-        page = paginate_matches(request, matches, rows, per_page)
-    else:
-        page = paginate_ranked(request, rows.filter(letter=letter), per_page, letter.public_count)
-
     context = {
         "letter": letter,
-        "page": page,
+        "page": _list_page(request, letter, query, kind, country),
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
         "kinds": SignerKind.choices,
@@ -130,15 +110,37 @@ def _letter_page(
         template += "#signatory-list"
     else:
         url = request.build_absolute_uri(letter.get_absolute_url())
+        # When its figures were read: the page may come from the page cache.
+        context["rendered_at"] = timezone.now()
         context["chart"] = signatures_over_time(letter)
         context["share_description"] = _share_description(letter)
         # No access date: the page may be served from the page cache for days. The
         # cite.txt and cite.bib downloads are never cached and carry today's date.
+        names = authors(letter)
         context["citation"] = {
-            "text": plain_citation(letter, url, accessed=None),
-            "bibtex": bibtex_citation(letter, url, accessed=None),
+            "text": plain_citation(letter, url, accessed=None, names=names),
+            "bibtex": bibtex_citation(letter, url, accessed=None, names=names),
         }
     return render(request, template, context)
+
+
+def _list_page(
+    request: HttpRequest, letter: Letter, query: str, kind: str, country: str
+) -> Page[Any]:
+    """The page of the letter's public list that the request asks for, as rows."""
+    per_page = settings.LETTER_SIGNATORIES_PER_PAGE
+    if query or kind or country:
+        matches = Signature.objects.public_on(letter)
+        matches = matches.on_letter_matching(letter, query).of_kind(kind)
+        if country:
+            matches = matches.filter(country=country)
+        page = paginate_matches(request, matches, Signature.objects.all(), per_page)
+    else:
+        on_letter = Signature.objects.filter(letter=letter)
+        page = paginate_ranked(request, on_letter, per_page, letter.public_count)
+    # Both pages hold a queryset of the page's signatures; the page shows them as rows.
+    rows = signatory_rows(cast("QuerySet[Signature]", page.object_list))
+    return Page(rows, page.number, page.paginator)
 
 
 def _share_description(letter: Letter) -> str:
@@ -150,8 +152,8 @@ def _share_description(letter: Letter) -> str:
     return " ".join(part for part in (Truncator(letter.summary).chars(200), f"{counts}.") if part)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.letter)
 def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole public signatory list on one page, to print: no pagination, no forms."""
     letter = get_object_or_404(
@@ -162,8 +164,8 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "letters/public/letter_print.html", context)
 
 
-@require_GET
-@cached_public_page
+@require_safe
+@cached_public_page(page_scopes.letter)
 def letter_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     """When each signatory was first listed or withdrew, and "how many on day X?"."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from letters.models import (
     CorrectionRequest,
@@ -43,7 +43,7 @@ REQUEST_FORMS: dict[str, tuple[type[PublicForm], str]] = {
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup_request(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """Sign or withdraw: the form, then a confirmation email, then "check your email"."""
     letter = _hosted_letter(slug)
@@ -66,7 +66,7 @@ def signup_request(request: HttpRequest, slug: str, action: str) -> HttpResponse
     return redirect("signup_sent", slug=letter.slug)
 
 
-@require_GET
+@require_safe
 def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _hosted_letter(slug)
     context = {"letter": letter, "hours": settings.SIGNUP_CONFIRMATION_HOURS}
@@ -74,7 +74,7 @@ def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms (mail scanners follow links)."""
     signup = get_object_or_404(
@@ -101,7 +101,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
     """'Report an error / ask to be removed', about one listed signatory or endorsement."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
@@ -148,7 +148,7 @@ def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def correction_sent(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
     return render(request, "letters/signing/correction_sent.html", {"letter": letter})

@@ -607,7 +607,7 @@ def test_each_page_shows_its_slice_of_the_public_list(client, letter, long_lette
     assert response.status_code == 200
     expected = long_letter[(number - 1) * 5 : number * 5]
     assert listed_on_page(response) == expected
-    assert [s.published_name for s in response.context["page"]] == expected
+    assert [row["published_name"] for row in response.context["page"]] == expected
     assert response.context["page"].number == number
     assert response.context["page"].paginator.count == 23
     assert "23 signatories shown" in response.content.decode()

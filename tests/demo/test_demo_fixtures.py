@@ -25,7 +25,7 @@ def table_snapshot() -> dict[str, list[tuple]]:
 
 def signatory_names(response) -> list[str]:
     page = response.context["page"]
-    return [signature.published_name for signature in page.object_list]
+    return [row["published_name"] for row in page.object_list]
 
 
 @pytest.mark.django_db

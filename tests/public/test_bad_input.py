@@ -54,7 +54,7 @@ def test_page_number_past_the_end_of_a_search_gives_its_last_page(client, pagina
     response = client.get("/letters/long-letter/", {"q": "0001", "page": "7"})
 
     assert response.status_code == 200
-    assert [s.published_name for s in response.context["page"]] == ["Signatory 0001"]
+    assert [row["published_name"] for row in response.context["page"]] == ["Signatory 0001"]
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_like_wildcards_are_searched_for_literally(client, wildcard_names, query
     organisations = client.get("/organisations/", {"q": query})
     search = client.get("/search/", {"q": query})
 
-    assert [s.published_name for s in letter_page.context["page"]] == [name]
+    assert [row["published_name"] for row in letter_page.context["page"]] == [name]
     assert [o.name for o in organisations.context["page"]] == [name]
     assert [o.name for o in search.context["organisations"]] == [name]
 

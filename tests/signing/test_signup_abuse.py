@@ -560,7 +560,10 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_dodge_the_l
 def test_submissions_that_are_not_yet_public_keep_the_page_cache(
     client, hosted, django_capture_on_commit_callbacks, form
 ):
-    from letters.page_cache import content_version
+    from letters import page_scopes
+    from letters.page_cache import versions
+
+    scopes = [page_scopes.letter(hosted.slug), page_scopes.INDEXES]
 
     url, data = {
         "sign": (sign_url(hosted), factories.sign_form()),
@@ -570,14 +573,14 @@ def test_submissions_that_are_not_yet_public_keep_the_page_cache(
             factories.correction_form(),
         ),
     }[form]
-    version = content_version()
+    before = versions(scopes)
 
     with django_capture_on_commit_callbacks(execute=True):
         accepted = client.post(url, data, REMOTE_ADDR="203.0.113.60")
         limited = client.post(url, data, REMOTE_ADDR="203.0.113.60")
 
     assert (accepted.status_code, limited.status_code) == (302, 429)
-    assert content_version() == version
+    assert versions(scopes) == before
 
 
 # ---------------------------------------------------------------------------

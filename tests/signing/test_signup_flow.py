@@ -160,7 +160,7 @@ def test_an_approved_signature_is_public_and_counted(client, curator_client, hos
     assert counts(hosted) == (1, 1)
     page = client.get(hosted.get_absolute_url())
     assert "Ada Lovelace" in page.content.decode()
-    assert [s.pk for s in page.context["page"]] == [signature.pk]
+    assert [int(row["id"]) for row in page.context["page"]] == [signature.pk]
     assert client.get(signature.person.get_absolute_url()).status_code == 200
 
 

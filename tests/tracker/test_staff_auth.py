@@ -1,6 +1,8 @@
-"""Staff logins: brute force locks out one (username, IP) pair for a while and nobody else;
-with two-factor authentication required, a password alone does not open the admin."""
+"""Staff logins: brute force locks out one address for a while (too many failures for one
+username, or for any usernames) and nobody else; with two-factor authentication required,
+a password alone does not open the admin, and the login never says which part was wrong."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -106,6 +108,31 @@ def test_behind_a_trusted_proxy_lockouts_follow_the_forwarded_client_address(ali
     assert is_logged_in(log_in("alice", PASSWORD, proxy, **{"X-Forwarded-For": OFFICE}))
 
 
+def test_many_usernames_from_one_address_lock_that_address_out(alice, bob, settings):
+    """270 failed passwords from one address against as many usernames: an attacker
+    guessing usernames is stopped by the address's own limit."""
+    limit = settings.AXES_IP_FAILURE_LIMIT
+    statuses = [
+        log_in(f"guess-{n}", "wrong-password", ATTACKER).response.status_code for n in range(270)
+    ]
+
+    assert statuses[: limit - 1].count(429) == 0
+    assert set(statuses[limit:]) == {429}
+    assert log_in("alice", PASSWORD, ATTACKER).response.status_code == 429
+    # Nobody else is locked out: not the staff at their own address.
+    assert is_logged_in(log_in("alice", PASSWORD, OFFICE))
+    assert is_logged_in(log_in("bob", PASSWORD, OFFICE))
+
+
+def test_a_few_mistakes_by_several_staff_at_one_address_lock_nobody_out(alice, bob):
+    for username in ("alice", "bob"):
+        for _ in range(4):
+            log_in(username, "wrong-password", OFFICE)
+
+    assert is_logged_in(log_in("alice", PASSWORD, OFFICE))
+    assert is_logged_in(log_in("bob", PASSWORD, OFFICE))
+
+
 def test_forged_forwarded_addresses_do_not_dodge_a_lockout_without_a_trusted_proxy(alice):
     for n in range(5):
         log_in("alice", "wrong-password", ATTACKER, **{"X-Forwarded-For": f"192.0.2.{n}"})
@@ -155,15 +182,46 @@ def test_with_2fa_password_and_current_token_open_the_admin(require_2fa, alice_d
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_with_two_devices_staff_choose_the_one_the_token_comes_from(require_2fa, alice_device):
+@pytest.mark.parametrize("used", ["phone", "spare"])
+def test_with_two_devices_a_token_from_either_logs_in_without_choosing(
+    require_2fa, alice_device, used
+):
     spare = TOTPDevice.objects.create(user=alice_device.user, name="spare", confirmed=True)
+    device = {"phone": alice_device, "spare": spare}[used]
 
-    unchosen = log_in("alice", PASSWORD, OFFICE, token=current_token(spare))
-    chosen = log_in("alice", PASSWORD, OFFICE, token=current_token(spare), device=spare)
+    client = log_in("alice", PASSWORD, OFFICE, token=current_token(device))
 
-    assert not is_logged_in(unchosen)
-    assert b'name="otp_device"' in unchosen.response.content
-    assert is_logged_in(chosen)
+    assert is_logged_in(client)
+
+
+def login_page_text(client: Client) -> str:
+    """The login form as the browser shows it, without its per-request CSRF token."""
+    html = client.response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("token", ["", "000000"], ids=["no code", "wrong code"])
+def test_with_2fa_a_right_password_looks_exactly_like_a_wrong_one(require_2fa, alice_device, token):
+    wrong_password = log_in("alice", "wrong-password", OFFICE, token=token)
+    right_password = log_in("alice", PASSWORD, OFFICE, token=token)
+
+    assert right_password.response.status_code == wrong_password.response.status_code == 200
+    assert login_page_text(right_password) == login_page_text(wrong_password)
+    assert "correct username, password and code" in login_page_text(right_password)
+    assert b'name="otp_device"' not in right_password.response.content
+    assert not is_logged_in(right_password)
+
+
+def test_with_2fa_a_right_password_with_a_wrong_code_counts_towards_the_lockout(
+    require_2fa, alice_device
+):
+    for _ in range(5):
+        assert not is_logged_in(log_in("alice", PASSWORD, ATTACKER, token="000000"))
+
+    client = log_in("alice", PASSWORD, ATTACKER, token=current_token(alice_device))
+
+    assert client.response.status_code == 429
+    assert not is_logged_in(client)
 
 
 def test_with_2fa_a_session_never_verified_by_a_device_is_sent_to_the_login(
