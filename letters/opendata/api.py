@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, JsonResponse
 
+from letters.lib.countries import country_filter
 from letters.models import (
     PUBLIC_STATUSES,
     Endorsement,
@@ -140,7 +141,7 @@ def letter_signature_list(request: HttpRequest, slug: str) -> JsonResponse:
     page = Page(request)
     status = choice_parameter(request, "status", [str(s) for s in PUBLIC_STATUSES])
     kind = choice_parameter(request, "kind", SignerKind.values)
-    country = text_parameter(request, "country")
+    country = country_filter(text_parameter(request, "country"))
     dates = date_filters(request, "first_listed", "first_listed")
     letter = _published_letter(slug)
 
@@ -180,7 +181,7 @@ def organisation_list(request: HttpRequest) -> JsonResponse:
     organisations = Organisation.objects.public().order_by("name", "pk")
     organisations = filtered(
         organisations,
-        country=text_parameter(request, "country"),
+        country=country_filter(text_parameter(request, "country")),
         kind=choice_parameter(request, "kind", OrganisationKind.values),
     )
     return paginated(request, organisations, organisation_record)
@@ -222,7 +223,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
 def person_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country",))
     people = Person.objects.public().order_by("name", "pk")
-    people = filtered(people, country=text_parameter(request, "country"))
+    people = filtered(people, country=country_filter(text_parameter(request, "country")))
     return paginated(request, people, person_record)
 
 

@@ -103,7 +103,11 @@ def test_a_pending_sign_up_does_not_invalidate_the_cache(
     before = content_version()
     with django_capture_on_commit_callbacks(execute=True):
         factories.SignatureFactory(
-            letter=letter, organisation=None, person=person, status=SignatureStatus.PENDING
+            letter=letter,
+            organisation=None,
+            person=person,
+            status=SignatureStatus.PENDING,
+            sources=[],  # a sign-up cites no source
         )
     assert content_version() == before
 
@@ -181,7 +185,7 @@ def test_an_etag_holds_until_a_public_change_commits(
 
     with django_capture_on_commit_callbacks(execute=True):
         factories.PersonSignatureFactory(
-            letter=letter, person=signer, status=SignatureStatus.PENDING
+            letter=letter, person=signer, status=SignatureStatus.PENDING, sources=[]
         )
     assert client.get(url)["ETag"] == first
     assert client.get(url, headers={"If-None-Match": first}).status_code == 304
