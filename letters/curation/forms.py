@@ -2,7 +2,7 @@
 signatures, and uploading a signatory list to import."""
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -14,8 +14,10 @@ from django.utils import timezone
 from letters.lib.partial_dates import validate_partial_date
 from letters.models import SignatoryImport, Signer, SignerKind, Source, Visibility
 
-from . import reading
 from .publishing import publishing_problems
+
+if TYPE_CHECKING:
+    from .writing import ImportOptions
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ENCODINGS = [
@@ -72,6 +74,9 @@ class WithdrawalForm(forms.Form):
 
 
 class SignatoryUploadForm(forms.Form):
+    """Where the list is published, and the list: a file or the pasted text. It is read
+    by the preview (letters/curation/writing.py), which says why a file cannot be."""
+
     source = forms.ModelChoiceField(Source.objects.none(), required=False)  # see __init__
     source_url = forms.URLField(
         required=False,
@@ -79,19 +84,24 @@ class SignatoryUploadForm(forms.Form):
         assume_scheme="https",
         label="or a new source URL",
     )
-    file = forms.FileField(
-        required=False, help_text="CSV or XLSX with a header row naming a 'name' column."
-    )
     text = forms.CharField(
         required=False,
-        label="or the pasted list",
+        label="Paste the list",
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="One signatory per line: 'Name', 'Name (Affiliation)' or 'Name, Country'.",
+        help_text="As published, one signatory per line: 'Name', 'Name (Affiliation)' or "
+        "'Name, Country'.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="or upload a file",
+        help_text="CSV, XLSX, JSON, YAML, or a ZIP of one YAML file per signatory; this "
+        "site's own downloads too.",
     )
     default_kind = forms.ChoiceField(
         choices=SignerKind.choices,
         label="Kind",
-        help_text="For rows that do not say (a 'kind' or 'type' column overrides it).",
+        help_text="For rows that do not say: a 'kind' column wins, then a name that tells "
+        "(Foundation, Ltd, University…), then this.",
     )
     first_listed = forms.CharField(
         required=False,
@@ -114,6 +124,7 @@ class SignatoryUploadForm(forms.Form):
             widget=widget,
             help_text="Where the list is published, if we already hold that source…",
         )
+        self.order_fields(["source", "source_url", "text", "file"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -125,16 +136,17 @@ class SignatoryUploadForm(forms.Form):
             raise ValidationError("Upload a file or paste a list (one of them).")
         if upload and upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
-        try:
-            if upload and not upload.name.lower().endswith(".txt"):
-                data["raw_rows"] = reading.read_rows(
-                    upload.read(), upload.name, data.get("encoding", "auto")
-                )
-            elif upload:
-                decoded = reading.decode(upload.read(), data.get("encoding", "auto"))
-                data["raw_rows"] = reading.read_text(decoded)
-            else:
-                data["raw_rows"] = reading.read_text(text)
-        except reading.ImportFileError as error:
-            raise ValidationError(str(error)) from error
+        data["data"] = upload.read() if upload else text.encode()
+        data["file_name"] = upload.name if upload else ""
         return data
+
+    def import_options(self) -> "ImportOptions":
+        data = self.cleaned_data
+        return {
+            "encoding": "utf-8"
+            if data["text"].strip() and not data.get("file")
+            else data["encoding"],
+            "default_kind": data["default_kind"],
+            "first_listed": data["first_listed"],
+            "pasted": not data.get("file"),
+        }
