@@ -22,8 +22,41 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vel", "sa", "nu", "dri", "bel", "fon", "gar", "hel", "jun", "kor", "lin", "mar", "nor", "pel"]
-FIRST_NAMES = ["Amara", "Bruno", "Chiara", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Imre", "Jonas", "Keiko", "Lars"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tor",
+    "vel",
+    "sa",
+    "nu",
+    "dri",
+    "bel",
+    "fon",
+    "gar",
+    "hel",
+    "jun",
+    "kor",
+    "lin",
+    "mar",
+    "nor",
+    "pel",
+]
+FIRST_NAMES = [
+    "Amara",
+    "Bruno",
+    "Chiara",
+    "Dmitri",
+    "Elif",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Imre",
+    "Jonas",
+    "Keiko",
+    "Lars",
+]
 BODIES = ["Foundation", "Alliance", "Trust", "Network", "Institute", "Society", "Centre"]
 LEGAL_FORMS = ["Ltd", "GmbH", "AG", "Inc.", "LLC", "e.V.", "S.A."]
 # Countries as lists write them, with the code the import must store.
