@@ -120,7 +120,7 @@ def clean_text(value: object) -> str:
         value = value.isoformat()
     text = str(value)
     if "<" in text:
-        text = _HTML_TAG.sub(" ", text)
+        text = _HTML_TAG.sub(_tag_gap, text)
     if "&" in text:
         text = html.unescape(text)
     text = "".join(
@@ -129,6 +129,12 @@ def clean_text(value: object) -> str:
         if unicodedata.category(char) != "Cf"
     )
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _tag_gap(tag: "re.Match[str]") -> str:
+    """A block tag (<br>, <p>, <li>…) parts words; an inline one (<b>, <span>) does not."""
+    name = tag.group(0).strip("</>").split()[0].lower()
+    return " " if name in {"br", "p", "div", "li", "td", "th", "tr", "ul", "ol"} else ""
 
 
 def is_placeholder(value: str) -> bool:

@@ -227,7 +227,7 @@ def check_row(raw: RawRow, defaults: ImportDefaults, day_order: str) -> ImportRo
         if isinstance(value, str) and len(value) > CELL_MAX_LENGTH:
             problems["cell"] = (
                 f"the {column.replace('_', ' ')} cell is {len(value):,} characters long "
-                f"(at most {CELL_MAX_LENGTH:,}): is the file broken here?"
+                f"(at most {CELL_MAX_LENGTH:,}; is the file broken here)"
             )
     if problems:
         raw = {"line": raw["line"], "origin": raw.get("origin", ""), "name": ""}
@@ -312,10 +312,10 @@ def _check_name(row: ImportRow) -> None:
     problems.pop("name", None)
     if not name:
         problems["name"] = "no name"
-    elif is_placeholder(name):
-        problems["name"] = f"'{name}' is a placeholder, not a name"
     elif is_invisible_name(name):
         problems["name"] = invisible_name_reason(name).rstrip(".").lower()
+    elif is_placeholder(name):
+        problems["name"] = f"'{name}' is a placeholder, not a name"
     elif starts_like_formula(name):
         problems["name"] = "the name starts like a spreadsheet formula (=, +, - or @)"
     elif len(name) > NAME_MAX_LENGTH:

@@ -36,6 +36,7 @@ from letters.signature_list import search_text
 
 from .columns import ImportFileError
 from .matching import KnownSigners, ProgressCallback, classify, counts, undecided
+from .names import name_key
 from .reading import read_upload
 from .rows import AS_ORGANISATION, NEW, SKIP, ImportDefaults, ImportRow, Outcome, check_rows
 
@@ -340,7 +341,14 @@ def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:
                 why = f"Skipped by the curator ({row['reason']})"
             _outcome(row, Outcome.SKIPPED, why)
         elif choice == NEW:
-            plan.new.append(row)
+            # Another way in (a curator, another import) may have signed the letter with
+            # this name since the preview: the letter never lists it twice.
+            on_letter = [pk for pk in known.by_name.get(name_key(row["name"]), []) if pk in used]
+            if on_letter and not row["chosen_by_curator"]:
+                name = known.names[on_letter[0]]
+                _outcome(row, Outcome.SKIPPED, f"{name} signed this letter since the preview.")
+            else:
+                plan.new.append(row)
         else:
             pk = int(choice)
             if pk not in known.names:
