@@ -1020,6 +1020,11 @@ class Signature(models.Model):
                     | Q(organisation__isnull=True, person__isnull=False)
                 ),
                 name="signature_has_exactly_one_signer",
+                violation_error_message=(
+                    "Choose the organisation or the person who signed (one, not both): a "
+                    "name alone is not a signatory (add a new one with the + next to the "
+                    "field)."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["letter", "organisation"],

@@ -12,7 +12,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from letters.lib.partial_dates import validate_partial_date
-from letters.models import SignatoryImport, Signer, SignerKind, Source, Visibility
+from letters.models import (
+    PUBLIC_STATUSES,
+    LetterRedirect,
+    SignatoryImport,
+    Signature,
+    Signer,
+    SignerKind,
+    Source,
+    Visibility,
+)
 
 from .publishing import publishing_problems
 
@@ -28,9 +37,31 @@ ENCODINGS = [
 
 
 class LetterAdminForm(forms.ModelForm):
-    """Refuses to save a letter as published while a listed signature has no source.
+    """Refuses to save a letter as published while a signature it lists has no source,
+    and a corrected slug that is another letter's old address.
 
-    The admin builds the fields from LetterAdmin.fieldsets."""
+    The admin builds the fields from LetterAdmin.fieldsets; `new_signatories_source` is
+    ours: the source cited by every signatory added in the form without its own."""
+
+    new_signatories_source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        label="Source of the signatories added below",
+        help_text="Cited by each new signatory row that does not choose its own source "
+        "(nothing is shown publicly without one).",
+    )
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if self.instance.pk and slug != self.instance.slug:
+            taken = LetterRedirect.objects.filter(old_slug=slug).exclude(letter=self.instance)
+            redirect = taken.select_related("letter").first()
+            if redirect is not None:
+                raise ValidationError(
+                    f"“{slug}” was the address of “{redirect.letter}” and still leads there: "
+                    "choose another."
+                )
+        return slug
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -43,6 +74,71 @@ class LetterAdminForm(forms.ModelForm):
             for problem in publishing_problems(self.instance):
                 self.add_error("visibility", f"Cannot publish: {problem}")
         return cleaned
+
+
+class SignatureAdminForm(forms.ModelForm):
+    """A signature entered by hand (the signature admin, the letter's new-signatory rows):
+    one signer, and a source for anything the public would see."""
+
+    class Meta:
+        model = Signature
+        fields = "__all__"
+
+    def __init__(self, *args: Any, fallback_source: Source | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The letter form's source for its new rows, cited when a row gives none.
+        self.fallback_source = fallback_source
+
+    def clean(self) -> dict[str, Any]:
+        # One signer, not a name alone: the model's check constraint says so, readably.
+        cleaned = super().clean() or {}
+        status = cleaned.get("status")
+        sources = cleaned.get("sources") if "sources" in self.fields else None
+        unsourced = sources is not None and not sources and not self.fallback_source
+        if status in PUBLIC_STATUSES and unsourced:
+            self.add_error(
+                "sources",
+                "A signature is shown only with a source: choose the page that lists it "
+                "(or one source for all new rows above the list).",
+            )
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """A signer already on the letter is this form's error, never the database's."""
+        organisation, person = (
+            self.cleaned_data.get("organisation"),
+            self.cleaned_data.get("person"),
+        )
+        if bool(organisation) == bool(person):
+            return  # the check constraint says why (Signature.Meta)
+        super().validate_unique()
+        letter_id = self.instance.letter_id
+        for field in ("organisation", "person"):
+            signer = self.cleaned_data.get(field)
+            if not letter_id or signer is None:
+                continue
+            others = Signature.objects.filter(letter_id=letter_id, **{field: signer})
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(field, f"{signer} already signed this letter.")
+
+
+class NewSignatureFormSet(forms.BaseInlineFormSet):
+    """The letter's new-signatory rows: one row per signer."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[tuple[str, int]] = set()
+        for form in self.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            for field in ("organisation", "person"):
+                signer = form.cleaned_data.get(field)
+                if signer is not None and (field, signer.pk) in seen:
+                    form.add_error(field, f"{signer} is on two rows: keep one.")
+                elif signer is not None:
+                    seen.add((field, signer.pk))
 
 
 class MergeForm(forms.Form):
