@@ -82,7 +82,8 @@ class SignatureAdminForm(forms.ModelForm):
 
     class Meta:
         model = Signature
-        fields = "__all__"
+        # What it checks; the admin gives each form its own full list of fields.
+        fields = ["letter", "organisation", "person", "published_name", "status", "sources"]
 
     def __init__(self, *args: Any, fallback_source: Source | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
