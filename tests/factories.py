@@ -94,6 +94,8 @@ class SignatureFactory(factory.django.DjangoModelFactory):
         lambda o: (o.organisation or o.person).name if (o.organisation or o.person) else "Nobody"
     )
     status = models.SignatureStatus.REPORTED
+    # Tests stand for curated data; pass identity_basis="name" for a match by name only.
+    identity_basis = models.IdentityBasis.CURATOR
 
     @factory.post_generation
     def sources(self, create, extracted, **kwargs):
