@@ -219,7 +219,8 @@ def test_signatory_can_be_added_from_the_letter_form(
         **form.fields,
         "signatures-0-organisation": [str(five_rights.pk)],
         "signatures-0-published_name": ["5 Rights"],
-        "signatures-0-country": ["United Kingdom"],
+        "signatures-0-country": ["GB"],
+        "new_signatories_source": [str(factories.SourceFactory().pk)],
         "_save": ["Save"],
     }
 
