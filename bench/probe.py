@@ -93,15 +93,15 @@ def search_words(organisations) -> list[str]:
 
 
 def public_signatures(slug: str) -> int:
-    from letters.models import PUBLIC_STATUSES, Signature
+    from letters.models import Signature, on_public_list
 
-    return Signature.objects.filter(letter__slug=slug, status__in=PUBLIC_STATUSES).count()
+    return Signature.objects.filter(on_public_list(), letter__slug=slug).count()
 
 
 def search_matches() -> int:
-    from letters.models import PUBLIC_STATUSES, Signature
+    from letters.models import Signature, on_public_list
 
-    public = Signature.objects.filter(letter__slug=LARGE_LETTER, status__in=PUBLIC_STATUSES)
+    public = Signature.objects.filter(on_public_list(), letter__slug=LARGE_LETTER)
     return public.matching(SEARCH_TERM).count()
 
 

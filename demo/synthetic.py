@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from django.core.management.base import CommandError
 from django.db import connection
 
+from letters.lib.countries import country_code
 from letters.lib.progress import Progress
 from letters.models import (
+    IdentityBasis,
     Letter,
     Organisation,
     OrganisationKind,
@@ -26,6 +28,8 @@ from letters.models import (
     Side,
     Signature,
     SignatureStatus,
+    Source,
+    SourceKind,
     Visibility,
 )
 from letters.signature_list import search_text
@@ -346,13 +350,14 @@ def generate_signers(count: int, seed: int) -> list[Signer]:
     for _ in range(count):
         country = rng.choice(COUNTRIES)
         listed = first_listed(rng)
+        code = country_code(country)
         if rng.random() < ORGANISATION_SHARE:
             name = organisation_name(rng, country)
-            signers.append(Signer(name, country, True, rng.choice(ORGANISATION_KINDS), "", listed))
+            signers.append(Signer(name, code, True, rng.choice(ORGANISATION_KINDS), "", listed))
         else:
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
             role = rng.choice(ROLES) if rng.random() < ROLE_SHARE else ""
-            signers.append(Signer(name, country, False, "", role, listed))
+            signers.append(Signer(name, code, False, "", role, listed))
     return signers
 
 
@@ -377,16 +382,35 @@ def create_letter(slug: str, signatories: int) -> Letter:
     )
 
 
+def synthetic_source(letter: Letter) -> Source:
+    """What the generated list cites: nothing is public without a source, and this one
+    says plainly that there is none (the .invalid domain never resolves)."""
+    source, _ = Source.objects.get_or_create(
+        url=f"https://synthetic.invalid/{letter.slug}",
+        defaults={
+            "outlet": "Synthetic data (not a real source)",
+            "headline": f"{TITLE_PREFIX} generated list",
+            "kind": SourceKind.OTHER,
+        },
+    )
+    return source
+
+
 def insert_signers(letter: Letter, signers: list[Signer], progress: Progress) -> None:
+    source = synthetic_source(letter)
+    through = Signature.sources.through
     for start in range(0, len(signers), BATCH_SIZE):
         batch = list(enumerate(signers[start : start + BATCH_SIZE], start=start + 1))
         owners = [signer_row(letter, signer, position) for position, signer in batch]
         # Both databases return the new primary keys, so the signatures can point at them.
         Organisation.objects.bulk_create(o for o in owners if isinstance(o, Organisation))
         Person.objects.bulk_create(o for o in owners if isinstance(o, Person))
-        Signature.objects.bulk_create(
+        signatures = Signature.objects.bulk_create(
             signature_row(letter, signer, position, owner)
             for (position, signer), owner in zip(batch, owners, strict=True)
+        )
+        through.objects.bulk_create(
+            through(signature_id=signature.pk, source_id=source.pk) for signature in signatures
         )
         progress.advance(len(batch))
 
@@ -426,6 +450,8 @@ def signature_row(
         entered_at=ENTERED_AT,
         country=signer.country,
         search_text=search_text([signer.name]),
+        sourced=True,  # cites synthetic_source(), added with it
+        identity_basis=IdentityBasis.NEW,
     )
 
 
@@ -445,6 +471,7 @@ def delete_synthetic_letter(letter: Letter) -> None:
     )
     person_ids = list(signatures.exclude(person=None).values_list("person_id", flat=True))
     Signature.sources.through.objects.filter(signature__letter=letter).delete()
+    Source.objects.filter(url=f"https://synthetic.invalid/{letter.slug}").delete()
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(Signature._meta.db_table)
         cursor.execute(f"DELETE FROM {table} WHERE letter_id = %s", [letter.pk])

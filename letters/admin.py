@@ -13,7 +13,9 @@ Background work (jobs, outgoing emails, the schedule) is in letters/jobs/admin.p
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .curation.forms import LetterAdminForm
+from .curation.forms import LetterAdminForm, NewSignatureFormSet, SignatureAdminForm
 from .curation.import_admin import SignatoryImportAdminMixin
 from .curation.merge_admin import MergeAdminMixin
 from .curation.merging import merge_organisations, merge_people
@@ -34,6 +36,7 @@ from .models import (
     Addressee,
     Correction,
     Endorsement,
+    IdentityBasis,
     Letter,
     Organisation,
     OrganisationAlias,
@@ -43,6 +46,7 @@ from .models import (
     Quote,
     ReportedCount,
     Response,
+    SignatoryImport,
     Signature,
     SignatureQuerySet,
     Source,
@@ -239,19 +243,29 @@ class LetterCorrectionInline(admin.TabularInline):
 
 
 class NewSignatureInline(admin.TabularInline):
-    """Empty rows to add signatories without leaving the letter; existing ones are
-    listed (paginated) on the signature admin, one click away."""
+    """Empty rows to add a few signatories without leaving the letter (a list goes in
+    through the import); existing ones are listed (paginated) on the signature admin,
+    one click away. Each row cites a source, its own or the letter form's."""
 
     model = Signature
-    fields = ["organisation", "person", "published_name", "role", "country", "status"]
-    autocomplete_fields = ["organisation", "person"]
+    form = SignatureAdminForm
+    formset = NewSignatureFormSet
+    fields = ["organisation", "person", "published_name", "role", "country", "status", "sources"]
+    autocomplete_fields = ["organisation", "person", "sources"]
     extra = 3
     can_delete = False
     verbose_name = "new signatory"
-    verbose_name_plural = "add signatories (existing ones: use the link above)"
+    verbose_name_plural = "add signatories one by one (a list: “Import signatories”)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Signature]:
         return super().get_queryset(request).none()
+
+
+def record_curator_choice(signature: Signature, user: Any, where: str) -> None:
+    """A signer picked by hand in the admin is a curator's choice: that is the evidence
+    that the record is this signer."""
+    signature.identity_basis = IdentityBasis.CURATOR
+    signature.identity_evidence = f"Chosen by {user.get_username()} in {where}."[:300]
 
 
 @admin.register(Letter)
@@ -275,6 +289,10 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         (None, {"fields": ["title", "title_is_descriptive", "slug", "date", "date_note"]}),
         ("Publication", {"fields": ["visibility", "accepts_signups", "last_reviewed_on"]}),
         (
+            "Signatories",
+            {"fields": ["listed_count", "signatures_link", "new_signatories_source"]},
+        ),
+        (
             "Content",
             {
                 "fields": [
@@ -293,27 +311,60 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
                 ]
             },
         ),
-        ("Signatories", {"fields": ["listed_count", "signatures_link"]}),
-        ("Internal", {"fields": ["staff_notes"]}),
+        ("Internal", {"fields": ["staff_notes"], "classes": ["collapse"]}),
     ]
+    # The signatories first: the common path is letter, source, list, publish.
     inlines = [
-        letter_inline(ReportedCount, "source"),
-        letter_inline(Addressee, "person", "organisation"),
-        letter_inline(Organiser, "person", "organisation", "source"),
         NewSignatureInline,
+        letter_inline(ReportedCount, "source", base=admin.StackedInline),
+        letter_inline(Addressee, "person", "organisation", base=admin.StackedInline),
+        letter_inline(Organiser, "person", "organisation", "source", base=admin.StackedInline),
         letter_inline(Endorsement, "person", "organisation", "source", base=admin.StackedInline),
-        letter_inline(Quote, "person", "source"),
-        letter_inline(Response, "source"),
+        letter_inline(Quote, "person", "source", base=admin.StackedInline),
+        letter_inline(Response, "source", base=admin.StackedInline),
         LetterCorrectionInline,
     ]
 
-    def get_readonly_fields(
-        self, request: HttpRequest, obj: Letter | None = None
-    ) -> list[str] | tuple[str, ...]:
-        # The slug is the letter's stable public identifier: set once, never edited.
-        if obj is not None:
-            return [*self.readonly_fields, "slug"]
-        return self.readonly_fields
+    class Media:
+        css = {"all": ["css/admin-letter.css"]}
+
+    def get_form(
+        self, request: HttpRequest, obj: Letter | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("new_signatories_source")
+        if field is not None:
+            # The autocomplete needs the admin site, known only here.
+            source_field = SignatoryImport._meta.get_field("source")
+            field.widget = AutocompleteSelect(source_field, self.admin_site)
+        return form
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Letter, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NewSignatureInline):
+            # The letter form's source, cited by each new row that gives none.
+            source_id = request.POST.get("new_signatories_source", "")
+            fallback = Source.objects.filter(pk=source_id).first() if source_id.isdigit() else None
+            kwargs["form_kwargs"] = {"fallback_source": fallback}
+        return kwargs
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool
+    ) -> None:
+        if formset.model is not Signature:
+            super().save_formset(request, form, formset, change)
+            return
+        signatures = formset.save(commit=False)
+        for signature in signatures:
+            record_curator_choice(signature, request.user, f"the form of “{form.instance}”")
+            signature.save()
+        formset.save_m2m()
+        fallback = form.cleaned_data.get("new_signatories_source")
+        for signature in signatures:
+            if fallback is not None and not signature.sources.exists():
+                signature.sources.add(fallback)
 
     def get_prepopulated_fields(
         self, request: HttpRequest, obj: Letter | None = None
@@ -340,9 +391,15 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
     @admin.display(description="Signatures")
     def signatures_link(self, letter: Letter) -> str:
         if letter._state.adding:
-            return "—"
-        url = reverse("admin:letters_signature_changelist") + f"?letter__id__exact={letter.pk}"
-        return format_html('<a href="{}">View and filter the signatures</a>', url)
+            return "Save the letter first, then paste or upload its list of signatories."
+        listed = reverse("admin:letters_signature_changelist") + f"?letter__id__exact={letter.pk}"
+        importing = reverse("admin:letters_letter_import", args=[letter.pk])
+        return format_html(
+            '<a href="{}" class="button">Import signatories: paste or upload the list</a> '
+            '<a href="{}">View and filter the signatures</a>',
+            importing,
+            listed,
+        )
 
 
 class SignerKindFilter(admin.SimpleListFilter):
@@ -374,8 +431,9 @@ class SignatureAdmin(SignupModerationActions, HistoryAdmin):
         "first_listed",
         "submitted_from",
     ]
-    list_filter = ["status", SignerKindFilter, "country_is_inferred", "letter"]
+    list_filter = ["status", SignerKindFilter, "identity_basis", "country_is_inferred", "letter"]
     list_select_related = ["letter", "organisation", "person"]
+    form = SignatureAdminForm
     search_fields = [
         "published_name",
         "organisation__name",
@@ -398,6 +456,14 @@ class SignatureAdmin(SignupModerationActions, HistoryAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {**super().get_changeform_initial_data(request), "entered_at": timezone.now()}
+
+    def save_model(
+        self, request: HttpRequest, obj: Signature, form: forms.ModelForm, change: bool
+    ) -> None:
+        chosen = not change or {"organisation", "person"} & set(form.changed_data)
+        if chosen and "identity_basis" not in form.changed_data:
+            record_curator_choice(obj, request.user, "the signature admin")
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Endorsement)

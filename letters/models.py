@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import page_scopes, signature_list
+from .lib.countries import country_choices
 from .lib.partial_dates import PartialDateField, format_partial_date
 from .lib.slugs import unique_slug
 from .lib.text import normalise
@@ -104,6 +105,9 @@ class Source(models.Model):
     # Set before a save or a delete to say, on the history row it writes, why and who.
     _change_reason: str
     _history_user: "User | None"
+    # The signatures that cited it, noted before a delete or a clear (letters/signals.py).
+    _cited_signature_ids: list[int]
+    _cleared_signature_ids: list[int]
 
     class Meta:
         ordering = ["outlet", "url"]
@@ -213,7 +217,7 @@ class Signer(models.Model):
 
     name = models.CharField(max_length=300, help_text="The usual name, as pages show it.")
     slug = models.SlugField(max_length=200, unique=True, help_text="Part of its public URL.")
-    country = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, choices=country_choices)
     website = models.URLField(max_length=500, blank=True)
     search_text = models.TextField(
         blank=True, editable=False, help_text="Normalised name and aliases, kept by the app."
@@ -434,7 +438,8 @@ class Letter(models.Model):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="Stable public identifier; set once and never changed with the title.",
+        help_text="Part of its public URL, kept when the title changes. Correcting it later "
+        "keeps the old address working (it redirects here).",
     )
     title = models.CharField(max_length=500)
     title_is_descriptive = models.BooleanField(
@@ -535,6 +540,8 @@ class Letter(models.Model):
     # Set before a save or a delete to say, on the history row it writes, why and who.
     _change_reason: str
     _history_user: "User | None"
+    # The slug as saved, so that a corrected one leaves a redirect (letters/signals.py).
+    _slug_before: str | None
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "title"]
@@ -593,6 +600,14 @@ class Letter(models.Model):
         self.refresh_from_db(
             fields=["listed_count", "public_count", "signatory_countries", "listing_timeline"]
         )
+
+
+class LetterRedirect(Redirect):
+    """A letter's earlier slug, corrected since: its old addresses answer 301 to the new one."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="redirects_from")
+
+    owner_field = "letter"
 
 
 class OnLetterQuerySet(models.QuerySet[_M]):
@@ -753,6 +768,25 @@ class SignerKind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
 
 
+class IdentityBasis(models.TextChoices):
+    """Why a signature's organisation or person is this signer: a name alone is not
+    enough to say that the "Alex" of one letter is the "Alex" of another."""
+
+    NEW = "new", "New record made for this signature"
+    PROFILE_URL = "url", "Same profile or website address"
+    EMAIL_DOMAIN = "email_domain", "Same email domain as the record's website"
+    AFFILIATION = "affiliation", "Same name and affiliation"
+    ALIAS = "alias", "A name a curator recorded as the record's alias"
+    RECORD_URL = "record_url", "The record's own address on this site"
+    CURATOR = "curator", "Chosen by a curator"
+    NAME_ONLY = "name", "Same name only (not established)"
+
+
+# The bases on which a signature's record is taken to be its signer when letters are set
+# side by side (comparisons, co-signers): all but a bare name.
+ESTABLISHED_IDENTITY = tuple(basis for basis in IdentityBasis if basis != IdentityBasis.NAME_ONLY)
+
+
 class Unindexed(Func):
     """A column compared as `+column` on SQLite: the same value, but the query planner may
     not reach it through an index (SQLite's documented way to steer a plan)."""
@@ -765,29 +799,41 @@ class Unindexed(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
+def on_public_list(through: str = "", statuses: Collection[str] = PUBLIC_STATUSES) -> Q:
+    """Signatures a letter's public list shows: a public status (or one of `statuses`) and
+    a source. The one rule for "nothing public without a source": whatever way a
+    signature came in (admin, import, sign-up, shell), it is left out of the list, the
+    counts, the list places, the downloads and the API until it is `sourced`."""
+    return Q(**{f"{through}status__in": statuses, f"{through}sourced": True})
+
+
 def public_signature(through: str = "") -> Q:
-    """Signatures anyone may see: a public status on a published letter. `through` is the
-    path from the model queried ("signatures__" from a signer's annotation)."""
-    return Q(
-        **{
-            f"{through}status__in": PUBLIC_STATUSES,
-            f"{through}letter__visibility": Visibility.PUBLISHED,
-        }
-    )
+    """Signatures anyone may see: on a public list (`on_public_list`) of a published
+    letter. `through` is the path from the model queried ("signatures__" from a signer's
+    annotation)."""
+    return on_public_list(through) & Q(**{f"{through}letter__visibility": Visibility.PUBLISHED})
 
 
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def public(self) -> Self:
-        """Signatures anyone may see: a public status on a published letter."""
+        """Signatures anyone may see: a public status and a source, on a published letter."""
         return self.filter(public_signature())
 
     def public_on(self, letter: "Letter") -> Self:
         """The signatures `letter`'s public list shows. The letter is the caller's to
         check: published, or a draft a curator previews."""
-        return self.filter(letter=letter, status__in=PUBLIC_STATUSES)
+        return self.filter(on_public_list(), letter=letter)
 
     def listed(self) -> Self:
-        return self.filter(status__in=LISTED_STATUSES)
+        return self.filter(on_public_list(statuses=LISTED_STATUSES))
+
+    def unsourced(self) -> Self:
+        """Signatures with no source (and not signed on this site): never public."""
+        return self.filter(sourced=False)
+
+    def identified(self) -> Self:
+        """Signatures whose record is established as their signer (not by name alone)."""
+        return self.filter(identity_basis__in=ESTABLISHED_IDENTITY)
 
     def listed_as_of(self, day: str) -> Self:
         """The signatures a letter listed on `day` (an ISO date), from first-listed and
@@ -803,7 +849,9 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         listed_then = Q(status__in=LISTED_STATUSES) | Q(
             status=SignatureStatus.WITHDRAWN, withdrawn_on__gt=day
         )
-        return self.filter(listed_then, first_listed__lte=day).exclude(first_listed="")
+        return self.filter(listed_then, sourced=True, first_listed__lte=day).exclude(
+            first_listed=""
+        )
 
     def of_kind(self, kind: str) -> Self:
         if kind == SignerKind.ORGANISATION:
@@ -951,7 +999,9 @@ class Signature(models.Model):
         "it). Empty when unknown."
     )
     entered_at = models.DateTimeField(default=timezone.now, help_text="When we recorded it.")
-    country = models.CharField(max_length=100, blank=True, help_text="As stated or inferred.")
+    country = models.CharField(
+        max_length=2, blank=True, choices=country_choices, help_text="As stated or inferred."
+    )
     country_is_inferred = models.BooleanField(
         default=False, help_text="Tick when no source states the country and we inferred it."
     )
@@ -959,6 +1009,25 @@ class Signature(models.Model):
     withdrawal_reason = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="Public caveat about this listing.")
     sources = models.ManyToManyField(Source, blank=True, related_name="signatures")
+    sourced = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Cited by a source, or signed on this site; kept by the app. A signature "
+        "without either is never public, whatever its status.",
+    )
+    identity_basis = models.CharField(
+        max_length=12,
+        choices=IdentityBasis,
+        default=IdentityBasis.NAME_ONLY,
+        help_text="Why its organisation or person is this signer. Only established bases "
+        "(anything but a bare name) count when letters are compared.",
+    )
+    identity_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Staff only: the evidence behind the identity ('same website: "
+        "https://…', 'chosen by alice in import #12').",
+    )
     search_text = models.TextField(blank=True, editable=False)
     list_rank = models.PositiveIntegerField(
         null=True,
@@ -969,7 +1038,7 @@ class Signature(models.Model):
     )
 
     objects = SignatureManager.from_queryset(SignatureQuerySet)()
-    history = HistoricalRecords(excluded_fields=["search_text", "list_rank"])
+    history = HistoricalRecords(excluded_fields=["search_text", "list_rank", "sourced"])
     # Set before a save or a delete to say, on the history row it writes, why and who.
     _change_reason: str
     _history_user: "User | None"
@@ -983,6 +1052,11 @@ class Signature(models.Model):
                     | Q(organisation__isnull=True, person__isnull=False)
                 ),
                 name="signature_has_exactly_one_signer",
+                violation_error_message=(
+                    "Choose the organisation or the person who signed (one, not both): a "
+                    "name alone is not a signatory (add a new one with the + next to the "
+                    "field)."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["letter", "organisation"],
@@ -996,6 +1070,10 @@ class Signature(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_basis__in=IdentityBasis.values),
+                name="signature_identity_basis_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(published_name=""), name="signature_published_name_not_empty"
@@ -1035,15 +1113,19 @@ class Signature(models.Model):
         return f"{self.published_name} on {self.letter}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # `list_rank` is kept in SQL by the letter's list (letters/signature_list.py); an object
-        # held in memory would write back a stale place.
+        # `list_rank` and `sourced` are kept in SQL by the letter's list
+        # (letters/signature_list.py); an object held in memory would write back a stale
+        # value, so they are read, never written, by an update.
         updating = not self._state.adding and not kwargs.get("force_insert")
-        if updating and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "list_rank"
-            ]
+        if updating:
+            kept_in_sql = {"list_rank", "sourced"}
+            saved = type(self)._default_manager.filter(pk=self.pk).values_list("sourced")
+            row = saved.first()
+            self.sourced = bool(row and row[0])
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [name for name in fields if name not in kept_in_sql]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -1081,7 +1163,12 @@ class Signature(models.Model):
 
     @property
     def is_listed(self) -> bool:
-        return self.status in LISTED_STATUSES
+        return self.sourced and self.status in LISTED_STATUSES
+
+    @property
+    def is_on_public_list(self) -> bool:
+        """`on_public_list`, for a signature in memory."""
+        return self.sourced and self.status in PUBLIC_STATUSES
 
     @property
     def display_first_listed(self) -> str:
@@ -1320,7 +1407,7 @@ class SignupRequest(models.Model):
     name_key = models.CharField(max_length=200, editable=False, help_text="Normalised name.")
     affiliation = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=200, blank=True, help_text="Role of the person signing.")
-    country = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, choices=country_choices)
     website = models.URLField(max_length=300, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
@@ -1487,16 +1574,20 @@ class RateLimitHit(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", "Being read"
     PREVIEW = "preview", "Awaiting confirmation"
     CONFIRMED = "confirmed", "Imported"
     DISCARDED = "discarded", "Discarded"
+    FAILED = "failed", "Could not be read"
 
 
 class ImportRowStatus(models.TextChoices):
     """What an import row is, found at the preview."""
 
-    EXACT = "exact", "Matches an existing record"
+    EXACT = "exact", "Same record, with evidence"
     ALIAS = "alias", "Matches by alias"
+    SAME_NAME = "same_name", "Same name only, to check"
+    ORGANISATION = "organisation", "Organisation listed as an individual"
     CLOSE = "close", "Close match, to check"
     NEW = "new", "New record"
     DUPLICATE = "duplicate", "Duplicate of an earlier row"
@@ -1529,6 +1620,13 @@ class SignatoryImport(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=ImportStatus, default=ImportStatus.PREVIEW)
+    upload = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="The file or pasted list, until read."
+    )
+    options = models.JSONField(
+        default=dict, blank=True, help_text="How to read it: format, encoding, defaults."
+    )
+    error = models.TextField(blank=True, help_text="Why the file could not be read.")
     rows = models.JSONField(default=list, help_text="Parsed rows with their matches.")
     report = models.JSONField(default=dict, blank=True, help_text="What the import did.")
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -6,19 +6,20 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from . import page_scopes, signature_list
 from .lib.text import normalise
 from .models import (
-    PUBLIC_STATUSES,
     Addressee,
     Correction,
     CorrectionRequest,
     Endorsement,
+    IdentityBasis,
     Job,
     Letter,
+    LetterRedirect,
     Organisation,
     OrganisationAlias,
     OrganisationRedirect,
@@ -54,10 +55,38 @@ def set_letter_search_text(sender: type[Letter], instance: Letter, **kwargs: Any
     instance.search_text = signature_list.search_text([instance.title])
 
 
+@receiver(pre_save, sender=Letter)
+def remember_letter_slug(
+    sender: type[Letter], instance: Letter, raw: bool = False, **kwargs: Any
+) -> None:
+    if not raw and instance.pk:
+        instance._slug_before = (
+            Letter.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Letter)
+def redirect_corrected_letter_slug(sender: type[Letter], instance: Letter, **kwargs: Any) -> None:
+    """A corrected slug keeps the old addresses working: they answer 301 (letters/old_slugs.py)."""
+    old_slug = getattr(instance, "_slug_before", None)
+    instance._slug_before = instance.slug
+    if old_slug and old_slug != instance.slug:
+        LetterRedirect.objects.filter(old_slug=instance.slug).delete()
+        LetterRedirect.objects.update_or_create(old_slug=old_slug, defaults={"letter": instance})
+
+
 @receiver(pre_save, sender=Signature)
-def prepare_signature(sender: type[Signature], instance: Signature, **kwargs: Any) -> None:
+def prepare_signature(
+    sender: type[Signature], instance: Signature, raw: bool = False, **kwargs: Any
+) -> None:
     instance.search_text = signature_list.signature_search_text(instance)
     signature_list.fill_positions([instance])
+    if not raw and instance._state.adding and instance.identity_basis == IdentityBasis.NAME_ONLY:
+        # A record's only signature makes no claim that two listings are one signer.
+        signer_field = "organisation" if instance.organisation_id else "person"
+        signer_id = instance.organisation_id or instance.person_id
+        if not Signature.objects.filter(**{f"{signer_field}_id": signer_id}).exists():
+            instance.identity_basis = IdentityBasis.NEW
 
 
 def _signature_row(signature: Signature, letter_id: int | None = None) -> page_scopes.SignatureRow:
@@ -80,7 +109,7 @@ def keep_letter_list_after_save(
 def keep_letter_list_after_delete(
     sender: type[Signature], instance: Signature, using: str, **kwargs: Any
 ) -> None:
-    if instance.status in PUBLIC_STATUSES:
+    if instance.is_on_public_list:
         page_scopes.signatures_changed([_signature_row(instance)], using)
     # Renumbered from the table, not shifted from this object's rank: a bulk delete
     # reports its rows one by one after all of them are gone.
@@ -117,6 +146,74 @@ def refresh_after_alias_change(
         signature_list.refresh_signer_search_text(owner)
         # Shown on its pages; found by it in its letters' lists.
         page_scopes.signer_changed(owner, [], using)
+
+
+def _sourced_changed(signature_ids: list[int], using: str) -> None:
+    """Recompute whether these signatures have a source; the pages of those that joined or
+    left a public list go stale."""
+    if signature_list.refresh_sourced(signature_ids):
+        rows = Signature.objects.using(using).filter(pk__in=signature_ids)
+        page_scopes.signatures_changed(
+            rows.values_list("letter_id", "organisation_id", "person_id"), using
+        )
+
+
+@receiver(m2m_changed, sender=Signature.sources.through)
+def keep_sourced_after_sources_change(
+    sender: type[Model],
+    instance: Signature | Source,
+    action: str,
+    reverse: bool,
+    pk_set: set[int] | None,
+    using: str,
+    **kwargs: Any,
+) -> None:
+    """Nothing is public without a source: a signature's first source can make it public,
+    and removing its last one takes it off the list."""
+    if action == "pre_clear" and isinstance(instance, Source):
+        # Which signatures lose this source is known only before they are cleared.
+        instance._cleared_signature_ids = list(
+            Signature.sources.through.objects.filter(source=instance).values_list(
+                "signature_id", flat=True
+            )
+        )
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        signature_ids = [instance.pk]
+    elif action == "post_clear":
+        signature_ids = getattr(instance, "_cleared_signature_ids", [])
+    else:
+        signature_ids = list(pk_set or ())
+    _sourced_changed(signature_ids, using)
+    if isinstance(instance, Signature):
+        # The object in hand follows its row, as a later save() of it compares with it.
+        instance.sourced = Signature.objects.filter(pk=instance.pk, sourced=True).exists()
+        instance.remember_list_place()
+
+
+@receiver(post_save, sender=SignupRequest)
+def keep_sourced_after_signup(
+    sender: type[SignupRequest], instance: SignupRequest, using: str, **kwargs: Any
+) -> None:
+    """A signature made through the site's sign-up form has its provenance: the confirmed
+    request (what the signing pages show as "signed on this site")."""
+    if instance.signature_id:
+        _sourced_changed([instance.signature_id], using)
+
+
+@receiver(pre_delete, sender=Source)
+def remember_cited_signatures(sender: type[Source], instance: Source, **kwargs: Any) -> None:
+    # Deleting a source deletes its citations without an m2m signal.
+    instance._cited_signature_ids = list(instance.signatures.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Source)
+def keep_sourced_after_source_delete(
+    sender: type[Source], instance: Source, using: str, **kwargs: Any
+) -> None:
+    _sourced_changed(getattr(instance, "_cited_signature_ids", []), using)
 
 
 # ---------------------------------------------------------------------------
@@ -252,7 +349,7 @@ def signature_sources(
         return
     else:
         signatures = list(Signature.objects.using(using).filter(pk__in=pk_set))
-    public = [s for s in signatures if s.status in PUBLIC_STATUSES]
+    public = [s for s in signatures if s.is_on_public_list]
     if public:
         rows = [_signature_row(s) for s in public]
         page_scopes.signatures_changed(rows, using, signers_moved=False)

@@ -6,27 +6,30 @@ What is derived, and why it is stored rather than computed per page view:
   alias, normalised, so that search is one substring match (served by the trigram index
   of letters/search_index.py). `Organisation.search_text` and `Person.search_text` hold
   the signer's own names the same way; `Letter.search_text` the normalised title.
+- `Signature.sourced`: whether a source cites it (or it was signed on this site), since
+  nothing is public without one (`models.on_public_list`).
 - `Signature.list_rank`: each public signature's place in its letter's public list
   (1, 2, …), so that page N of 100,000 is an index range rather than a large OFFSET.
 - The letter's `listed_count`, `public_count`, `signatory_countries` and
   `listing_timeline`, so that a page reads a few columns instead of counting rows.
 
 Every path that writes signatures keeps them right by calling this module: the signals
-(saves and deletes, fixture loads included), `SignatureQuerySet.update()` and
-`bulk_create()`, the import, merges, the fixture builder and the synthetic letters.
+(saves and deletes, fixture loads included, sources added or removed), `SignatureQuerySet.
+update()` and `bulk_create()`, the import, merges, the fixture builder and the synthetic
+letters.
 """
 
 from collections.abc import Iterable
 
 from django.db import connections
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from . import models
 from .lib.text import normalise
 
 # Changing any of these can move a signature in, out of, or within a letter's public list.
-LIST_FIELDS = {"status", "letter", "letter_id", "position", "published_name"}
+LIST_FIELDS = {"status", "sourced", "letter", "letter_id", "position", "published_name"}
 # Changing any of these changes the letter's summaries (its countries, its chart).
 SUMMARY_FIELDS = {"country", "first_listed"}
 # Changing any of these changes the names a signature is found by.
@@ -37,7 +40,15 @@ SIGNER_FIELDS = {"letter", "letter_id", "organisation", "organisation_id", "pers
 KEPT_FIELDS = {"search_text", "list_rank"}
 # A signature's place in its letter's list, and what the letter's summaries count of it,
 # as remembered when it is loaded (`Signature.remember_list_place`).
-LIST_PLACE_FIELDS = ("letter_id", "status", "position", "published_name", "country", "first_listed")
+LIST_PLACE_FIELDS = (
+    "letter_id",
+    "status",
+    "sourced",
+    "position",
+    "published_name",
+    "country",
+    "first_listed",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -114,7 +125,7 @@ def recount(letters: "QuerySet[models.Letter]") -> None:
     def count(statuses: tuple[str, ...]) -> Coalesce:
         return Coalesce(
             Subquery(
-                signatures.filter(letter=OuterRef("pk"), status__in=statuses)
+                signatures.filter(models.on_public_list(statuses=statuses), letter=OuterRef("pk"))
                 .order_by()
                 .values("letter")
                 .annotate(total=Count("pk"))
@@ -129,13 +140,15 @@ def recount(letters: "QuerySet[models.Letter]") -> None:
     for letter_id in letters.values_list("pk", flat=True):
         on_letter = signatures.filter(letter_id=letter_id).order_by()
         countries = (
-            on_letter.filter(status__in=models.PUBLIC_STATUSES)
+            on_letter.filter(models.on_public_list())
             .exclude(country="")
             .values_list("country", flat=True)
             .distinct()
         )
         per_date = (
-            on_letter.filter(status__in=models.LISTED_STATUSES, first_listed__isnull=False)
+            on_letter.filter(
+                models.on_public_list(statuses=models.LISTED_STATUSES), first_listed__isnull=False
+            )
             .values_list("first_listed")
             .annotate(total=Count("pk"))
         )
@@ -158,15 +171,17 @@ def renumber(letters: "QuerySet[models.Letter]") -> None:
     table = connection.ops.quote_name(models.Signature._meta.db_table)
     with connection.cursor() as cursor:
         for letter_id in letters.values_list("pk", flat=True):
+            # The SQL of `models.on_public_list`: a public status and a source.
             cursor.execute(
                 f"UPDATE {table} SET list_rank = NULL WHERE letter_id = %s "
-                f"AND list_rank IS NOT NULL AND status NOT IN ({placeholders})",
+                f"AND list_rank IS NOT NULL AND (status NOT IN ({placeholders}) OR NOT sourced)",
                 [letter_id, *public],
             )
             cursor.execute(
                 f"UPDATE {table} SET list_rank = ranked.place FROM ("
                 "  SELECT id, ROW_NUMBER() OVER (ORDER BY position, published_name, id)"
                 f"  AS place FROM {table} WHERE letter_id = %s AND status IN ({placeholders})"
+                "  AND sourced"
                 f") AS ranked WHERE {table}.id = ranked.id "
                 f"AND ({table}.list_rank IS NULL OR {table}.list_rank <> ranked.place)",
                 [letter_id, *public],
@@ -193,16 +208,17 @@ def after_signature_saved(signature: "models.Signature") -> bool:
     renumbers the letters involved in one statement.
     """
     before = getattr(signature, "_saved_place", None) or (None,) * len(LIST_PLACE_FIELDS)
-    old_letter_id, old_status, old_position, old_name, *old_summary = before
+    old_letter_id, old_status, old_sourced, old_position, old_name, *old_summary = before
     signature.remember_list_place()
     same_letter = old_letter_id == signature.letter_id
     same_order = (old_position, old_name) == (signature.position, signature.published_name)
     same_summary = old_summary == [signature.country, signature.first_listed]
-    was_public = old_status in models.PUBLIC_STATUSES
-    is_public = signature.status in models.PUBLIC_STATUSES
+    was_public = bool(old_sourced) and old_status in models.PUBLIC_STATUSES
+    is_public = signature.is_on_public_list
     if not (was_public or is_public):
-        return False  # a pending sign-up or a rejected one: nothing public changed
-    if same_letter and same_order and same_summary and old_status == signature.status:
+        return False  # a pending sign-up, a rejected one, one without a source yet
+    same_status = (old_status, old_sourced) == (signature.status, signature.sourced)
+    if same_letter and same_order and same_summary and same_status:
         return True
     letters = letters_with_ids([signature.letter_id, old_letter_id])
     recount(letters)
@@ -212,6 +228,35 @@ def after_signature_saved(signature: "models.Signature") -> bool:
         return True
     renumber(letters)
     return True
+
+
+def refresh_sourced(signature_ids: Iterable[int]) -> set[int]:
+    """Recompute `Signature.sourced` for these signatures: cited by a source, or signed on
+    this site (a confirmed sign-up made it). Refreshes the lists of the letters whose
+    public signatures changed, and returns their ids."""
+    ids = list(set(signature_ids))
+    if not ids:
+        return set()
+    signatures = models.Signature.objects.filter(pk__in=ids)
+    cited = Exists(models.Signature.sources.through.objects.filter(signature=OuterRef("pk")))
+    signed_here = Exists(
+        models.SignupRequest.objects.filter(
+            signature=OuterRef("pk"),
+            action=models.SignupAction.SIGN,
+            confirmed_at__isnull=False,
+        )
+    )
+    has_provenance = Q(cited) | Q(signed_here)
+    gaining = list(signatures.filter(has_provenance, sourced=False).values_list("pk", "letter_id"))
+    losing = list(signatures.filter(~has_provenance, sourced=True).values_list("pk", "letter_id"))
+    # Plain UPDATEs: the queryset's own update() would refresh every letter once more.
+    plain: QuerySet[models.Signature] = QuerySet(models.Signature)
+    plain.filter(pk__in=[pk for pk, _ in gaining]).update(sourced=True)
+    plain.filter(pk__in=[pk for pk, _ in losing]).update(sourced=False)
+    letter_ids = {letter_id for _, letter_id in gaining + losing}
+    if letter_ids:
+        refresh(letters_with_ids(letter_ids))
+    return letter_ids
 
 
 def _place_at_end(signature: "models.Signature") -> bool:

@@ -61,7 +61,7 @@ def curator_client(client, curator):
 def five_rights(db):
     """A charity published under two names: '5Rights Foundation' and '5 Rights'."""
     organisation = factories.OrganisationFactory(
-        name="5Rights Foundation", slug="5rights-foundation", country="United Kingdom"
+        name="5Rights Foundation", slug="5rights-foundation", country="GB"
     )
     factories.OrganisationAliasFactory(organisation=organisation, name="5 Rights")
     return organisation
@@ -70,7 +70,7 @@ def five_rights(db):
 @pytest.fixture
 def sofia(db):
     """A person whose name carries accents: found by 'sofia nunez' as well."""
-    return factories.PersonFactory(name="Sofía Núñez", slug="sofia-nunez", country="Spain")
+    return factories.PersonFactory(name="Sofía Núñez", slug="sofia-nunez", country="ES")
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,7 @@ class SignatureFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Signature
+        skip_postgeneration_save = True
 
     letter = factory.SubFactory(LetterFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -93,6 +94,15 @@ class SignatureFactory(factory.django.DjangoModelFactory):
         lambda o: (o.organisation or o.person).name if (o.organisation or o.person) else "Nobody"
     )
     status = models.SignatureStatus.REPORTED
+    # Tests stand for curated data; pass identity_basis="name" for a match by name only.
+    identity_basis = models.IdentityBasis.CURATOR
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        """Each signature cites a source, as nothing is public without one: a new one, or
+        those given (`sources=[]` for a signature that cites none)."""
+        if create:
+            self.sources.add(*(extracted if extracted is not None else [SourceFactory()]))
 
 
 class EndorsementFactory(factory.django.DjangoModelFactory):
@@ -202,9 +212,10 @@ def create_signatures(
                 organisation=signer if n % 2 else None,
                 person=None if n % 2 else signer,
                 published_name=f"{name} {n:04}",
-                country="United Kingdom" if n % 3 else "France",
+                country="GB" if n % 3 else "FR",
                 country_is_inferred=not n % 5,
                 status=status,
+                sourced=True,  # each cites its own source, added below
             )
         )
     signatures = models.Signature.objects.bulk_create(signatures)
@@ -269,7 +280,7 @@ def sign_form(**fields) -> dict:
         "signer_kind": models.SignerKind.INDIVIDUAL,
         "name": "Ada Lovelace",
         "affiliation": "Analytical Engine Society",
-        "country": "United Kingdom",
+        "country": "GB",
         "email": "ada@example.org",
         "consent": "on",
         "homepage": "",

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    # Country names and their translations (letters/lib/countries.py).
+    "django_countries",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A page asked for under an old slug (corrected, or a merged record) answers 301.
+    "letters.old_slugs.OldSlugRedirectMiddleware",
     # Records which staff user made each admin change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: it turns a locked-out login attempt into its 429 response.

@@ -48,6 +48,7 @@ from django.core.management.base import CommandError
 
 from letters.models import (
     EndorsementStance,
+    IdentityBasis,
     SignatureStatus,
 )
 from letters.signature_list import search_text
@@ -77,8 +78,8 @@ from .values import (
     FixtureRow,
     JsonObject,
     is_inferred,
-    normalise_country,
     partial_date,
+    signature_country,
     source_key,
     unique,
 )
@@ -217,8 +218,21 @@ class FixtureBuilder:
             signer = self.people.get(row["name"])
         else:
             raise CommandError(f"{slug}: unknown signatory kind {row['kind']!r}")
+        identity_basis, identity_evidence = self.identity_of(signer, row)
         signer.note_row(slug, row)
-        country = normalise_country(row.get("country"))
+        country, country_note = signature_country(row.get("country"))
+        note = " ".join(part for part in (signature_note(row), country_note) if part)
+        sources = [
+            [url]
+            for url in unique(
+                [
+                    row["source_url"],
+                    *row.get("also_listed_at", []),
+                    row.get("source_url_mirror"),
+                    row.get("source_url_github"),
+                ]
+            )
+        ]
         return (
             "signature",
             {
@@ -237,23 +251,27 @@ class FixtureBuilder:
                 "withdrawn_on": None,
                 "withdrawal_reason": "",
                 "other_published_names": "",
-                "note": signature_note(row),
-                "sources": [
-                    [url]
-                    for url in unique(
-                        [
-                            row["source_url"],
-                            *row.get("also_listed_at", []),
-                            row.get("source_url_mirror"),
-                            row.get("source_url_github"),
-                        ]
-                    )
-                ],
+                "note": note,
+                "sources": sources,
+                "sourced": bool(sources),
+                "identity_basis": identity_basis,
+                "identity_evidence": identity_evidence,
                 "search_text": None,  # needs the signer's final aliases, see fixture_object()
                 # Positions are unique per letter, so the list places follow them.
                 "list_rank": position,
             },
         )
+
+    def identity_of(self, signer: Signer, row: JsonObject) -> tuple[str, str]:
+        """Why the row's record is its signer: a record's first row makes it; a later row
+        joins it on a curated canonical name, or else by its name alone (not established:
+        comparisons do not count it)."""
+        if not signer.signed_letters:
+            return IdentityBasis.NEW, ""
+        curated = ORGANISATION_CANONICAL if row["kind"] == "organisation" else PERSON_CANONICAL
+        if row["name"] in curated or row.get("name_normalized"):
+            return IdentityBasis.CURATOR, "Canonical name given by the demo data's curators."
+        return IdentityBasis.NAME_ONLY, "Same name in the demo data."
 
     def endorsement_row(self, slug: str, endorsement: JsonObject) -> FixtureRow:
         name = endorsement["name"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from letters.lib.countries import UnknownCountry, country_code
 from letters.lib.partial_dates import parse_partial_date
 from letters.models import (
     Side,
@@ -45,7 +46,20 @@ def sentence(text: str) -> str:
 
 
 def normalise_country(country: str | None) -> str:
-    return COUNTRY_NAMES.get(country, country) if country else ""
+    """The ISO code of the data's country ('' when it names no single country)."""
+    try:
+        return country_code(COUNTRY_NAMES.get(country, country)) if country else ""
+    except UnknownCountry:
+        return ""
+
+
+def signature_country(country: str | None) -> tuple[str, str]:
+    """A signature's country code, and a note keeping what the data says when that is not
+    one country ('Latin America (region)')."""
+    code = normalise_country(country)
+    if country and not code:
+        return "", f"Country as listed: {country}."
+    return code, ""
 
 
 def is_inferred(row: JsonObject) -> bool:
@@ -54,10 +68,9 @@ def is_inferred(row: JsonObject) -> bool:
 
 def stated_country(row: JsonObject) -> str:
     """The row's country if a source states it; never an inference or a region."""
-    country = normalise_country(row.get("country"))
-    if not country or is_inferred(row) or "(region)" in country:
+    if is_inferred(row):
         return ""
-    return country
+    return normalise_country(row.get("country"))
 
 
 def letter_side(stance: str) -> str:

@@ -23,6 +23,7 @@ from letters.models import (
     Addressee,
     CorrectionRequest,
     Endorsement,
+    IdentityBasis,
     Letter,
     Organisation,
     OrganisationAlias,
@@ -131,6 +132,9 @@ def _merge(kind: _Kind, keep: Signer, records: Sequence[Signer], user: User | No
                 old_slug=other.slug, defaults={kind.field: keep}
             )
             _with_history(other, user, reason).delete()
+        # The kept record's own history says what it took in, and who merged it.
+        merged = ", ".join(report.merged_names)
+        _with_history(keep, user, f"Merged into this record: {merged}"[:100]).save()
         signature_list.refresh_signer_search_text(keep)
         signature_list.refresh(Letter.objects.filter(pk__in=letters))
         public_content_changed()
@@ -155,6 +159,10 @@ def _move_signatures(
         kept = kept_by_letter.get(signature.letter_id)
         if kept is None:
             setattr(signature, kind.field, keep)
+            # A merge is a curator's statement that the two records are one signer.
+            who = user.get_username() if user is not None else "a curator"
+            signature.identity_basis = IdentityBasis.CURATOR
+            signature.identity_evidence = f"Merged into {keep.name} (#{keep.pk}) by {who}."[:300]
             _with_history(signature, user, reason).save()
             kept_by_letter[signature.letter_id] = signature
             report.signatures_moved += 1

@@ -1,12 +1,18 @@
-"""Writing an import: the preview kept for a curator, then the confirmation, all or nothing.
+"""Writing an import: kept, read and matched for the preview, then confirmed, all or nothing.
 
-`preview()` checks and matches every row and keeps them on a `SignatoryImport`;
-`confirm()` writes everything in one transaction, each signature citing the import's
-source, with history rows naming who imported it.
+Each step is a function of the import's id, so that a background job can run it as the
+admin does now, reporting progress through a callback:
+
+1. `create_import()` keeps the upload on a new `SignatoryImport` (status "reading");
+2. `preview_import(id)` reads it, checks and matches every row and keeps them for the
+   curator (status "preview"), or records why the file cannot be read ("failed");
+3. `confirm_import(id, user)` writes every chosen row in one transaction, each signature
+   citing the import's source and carrying the evidence of who its signer is, with
+   history rows naming who imported it.
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
@@ -14,68 +20,127 @@ from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.utils import timezone
 
-from letters.lib.text import normalise
 from letters.models import (
+    IdentityBasis,
     ImportStatus,
     Letter,
     Organisation,
     SignatoryImport,
     Signature,
-    SignatureStatus,
     Signer,
     SignerKind,
     Source,
+    SourceKind,
 )
 from letters.signature_list import search_text
 
-from .matching import KnownSigners, classify, counts
-from .reading import RawRow
-from .rows import NEW, SKIP, ImportRow, Outcome, RowStatus, check_row
+from .columns import ImportFileError
+from .matching import KnownSigners, ProgressCallback, classify, counts, undecided
+from .names import name_key
+from .reading import read_upload
+from .rows import AS_ORGANISATION, NEW, SKIP, ImportDefaults, ImportRow, Outcome, check_rows
 
 BATCH_SIZE = 2000
 # simple_history's change reason column is 100 characters long.
 CHANGE_REASON_MAX_LENGTH = 100
+EVIDENCE_MAX_LENGTH = Signature._meta.get_field("identity_evidence").max_length or 300
 
 
 class ImportReport(TypedDict):
-    """What an import found (`counts` of row statuses, from the preview) and, once
-    confirmed, what it did (`outcomes`), as kept on `SignatoryImport.report`."""
+    """What an import found (`counts` of row statuses, from the preview, and `notices`
+    about how the file was read) and, once confirmed, what it did (`outcomes`), as kept
+    on `SignatoryImport.report`."""
 
     counts: dict[str, int]
+    notices: NotRequired[list[str]]
     outcomes: NotRequired[dict[str, int]]
 
 
-def preview(
+class ImportOptions(TypedDict, total=False):
+    """How to read an upload, kept on `SignatoryImport.options`."""
+
+    encoding: str
+    default_kind: str
+    first_listed: str
+    pasted: bool
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def create_import(
     letter: Letter,
     source: Source,
-    raw_rows: list[RawRow],
+    data: bytes,
     *,
-    default_kind: str = SignerKind.ORGANISATION,
-    first_listed: str = "",
+    options: ImportOptions,
     file_name: str = "",
     user: User | None = None,
-    save: bool = True,
 ) -> SignatoryImport:
-    """Parse and match the rows; keep them on a SignatoryImport awaiting confirmation."""
-    rows = [check_row(raw, default_kind, first_listed) for raw in raw_rows]
-    known = {kind: KnownSigners.load(kind, letter) for kind in SignerKind.values}
-    classify(rows, known)
-    report: ImportReport = {"counts": counts(rows)}
-    signatory_import = SignatoryImport(
+    """Keep an uploaded file (or a pasted list) for `preview_import` to read."""
+    return SignatoryImport.objects.create(
         letter=letter,
         source=source,
         file_name=file_name[:300],
         created_by=user,
-        rows=rows,
-        report=report,
+        status=ImportStatus.READING,
+        upload=data,
+        options=dict(options),
     )
-    if save:
-        signatory_import.save()
+
+
+def read_and_check(
+    data: bytes, options: ImportOptions, file_name: str = ""
+) -> tuple[list[ImportRow], list[str]]:
+    """The upload's rows, checked, and the notices of how it was read. Raises
+    ImportFileError when it cannot be read at all."""
+    encoding = options.get("encoding", "auto")
+    name = "pasted.txt" if options.get("pasted") else file_name
+    result = read_upload(data, name, encoding)
+    defaults = ImportDefaults(
+        kind=options.get("default_kind", SignerKind.ORGANISATION),
+        first_listed=options.get("first_listed", ""),
+    )
+    return check_rows(result.rows, defaults), result.notices
+
+
+def preview_import(import_id: int, progress: ProgressCallback = _no_progress) -> SignatoryImport:
+    """Read, check and match the kept upload; keep the rows for the curator. A file that
+    cannot be read ends as "failed" with the reason, and nothing else is kept."""
+    signatory_import = SignatoryImport.objects.select_related("letter").get(pk=import_id)
+    if signatory_import.status != ImportStatus.READING:
+        return signatory_import
+    data = bytes(signatory_import.upload or b"")
+    try:
+        rows, notices = read_and_check(data, signatory_import.options, signatory_import.file_name)
+    except ImportFileError as error:
+        signatory_import.status, signatory_import.error = ImportStatus.FAILED, str(error)
+        signatory_import.upload = None
+        signatory_import.save(update_fields=["status", "error", "upload"])
+        return signatory_import
+    match_rows(signatory_import.letter, rows, progress)
+    report: ImportReport = {"counts": counts(rows), "notices": notices}
+    signatory_import.rows, signatory_import.report = rows, report
+    signatory_import.status, signatory_import.upload = ImportStatus.PREVIEW, None
+    signatory_import.save(update_fields=["rows", "report", "status", "upload"])
     return signatory_import
+
+
+def match_rows(
+    letter: Letter, rows: list[ImportRow], progress: ProgressCallback = _no_progress
+) -> None:
+    """Match the rows against what we hold now (again after a curator's edits)."""
+    known = {kind: KnownSigners.load(kind, letter) for kind in SignerKind.values}
+    classify(rows, known, progress)
 
 
 class ImportAlreadyDone(Exception):
     pass
+
+
+class ImportNotReady(Exception):
+    """Rows still wait for a curator's choice: nothing was written."""
 
 
 @dataclass
@@ -86,70 +151,231 @@ class _Plan:
     new: list[ImportRow] = field(default_factory=list)
 
 
-def confirm(
-    signatory_import: SignatoryImport,
-    user: User | None = None,
-    progress: Callable[[int], None] | None = None,
+def confirm_import(
+    import_id: int, user: User | None = None, progress: ProgressCallback = _no_progress
 ) -> ImportReport:
-    """Write the chosen rows, all or nothing, and return the report (also saved).
-
-    `progress` is called with a number of rows each time a share of the work is done;
-    in all it is called with twice the number of rows written.
-    """
-    progress = progress or (lambda amount: None)
+    """Write the chosen rows, all or nothing, and return the report (also saved)."""
     now = timezone.now()
-    reason = f"Imported from {signatory_import.source.url}"[:CHANGE_REASON_MAX_LENGTH]
     with transaction.atomic():
         # One confirmation per import, and one import at a time per letter.
-        locked = SignatoryImport.objects.select_for_update().get(pk=signatory_import.pk)
+        locked = (
+            SignatoryImport.objects.select_for_update()
+            .select_related("source", "letter")
+            .get(pk=import_id)
+        )
         if locked.status != ImportStatus.PREVIEW:
             status = locked.get_status_display().lower()
-            raise ImportAlreadyDone(f"This import is already {status}.")
-        list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
+            raise ImportAlreadyDone(f"This import is {status}: it cannot be confirmed.")
         rows: list[ImportRow] = locked.rows
+        waiting = undecided(rows)
+        if waiting:
+            lines = ", ".join(str(row["line"]) for row in waiting[:10])
+            more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+            raise ImportNotReady(
+                f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
+                "each, or for all rows of a kind at once. Nothing was imported."
+            )
+        list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
+        reason = f"Imported from {locked.source.url}"[:CHANGE_REASON_MAX_LENGTH]
+        writer = _Writer(locked, user, now, reason, progress)
         # The records and signatures written are let go before the rows are encoded
         # again below, so that the two never take memory at once.
-        _write(rows, signatory_import.letter, locked.source_id, user, now, reason, progress)
-        report: ImportReport = {"counts": counts(rows), "outcomes": counts(rows, "outcome")}
+        writer.write(rows)
+        report: ImportReport = {
+            **locked.report,
+            "counts": counts(rows),
+            "outcomes": counts(rows, "outcome"),
+        }
         SignatoryImport.objects.filter(pk=locked.pk).update(
             rows=rows, report=report, status=ImportStatus.CONFIRMED, confirmed_at=now
         )
-    signatory_import.rows, signatory_import.report = rows, report
-    signatory_import.status, signatory_import.confirmed_at = ImportStatus.CONFIRMED, now
     return report
 
 
-def _write(
-    rows: list[ImportRow],
-    letter: Letter,
-    source_id: int,
-    user: User | None,
-    now: datetime.datetime,
-    reason: str,
-    progress: Callable[[int], None],
-) -> None:
-    """Create the new records, then the signatures with their source and history."""
-    signed: list[tuple[ImportRow, Signature]] = []
-    for kind in SignerKind.values:
-        known = KnownSigners.load(kind, letter)
-        plan = _plan(rows, kind, known)
-        _create_signers(kind, plan, known, user, now, reason, progress)
-        progress(len(plan.existing))  # nothing to create for them
-        signed += _signatures_for(letter, kind, plan, known, now)
-    # Rows without a position join the end of the list in the file's order.
-    signed.sort(key=lambda pair: pair[0]["line"])
-    signatures = [signature for _, signature in signed]
-    Signature.objects.bulk_create(signatures, batch_size=BATCH_SIZE)
-    through = Signature.sources.through
-    # A batch at a time: bulk_history_create builds every history row before writing
-    # any, which for a long list would hold a second copy of all the signatures.
-    for start in range(0, len(signatures), BATCH_SIZE):
-        batch = signatures[start : start + BATCH_SIZE]
-        through.objects.bulk_create(
-            [through(signature_id=s.pk, source_id=source_id) for s in batch]
-        )
-        _insert_history(Signature, batch, user, reason, now)
-    progress(len(signatures))
+@dataclass
+class _Writer:
+    signatory_import: SignatoryImport
+    user: User | None
+    now: datetime.datetime
+    reason: str
+    progress: ProgressCallback
+    done: int = 0
+    total: int = 0
+
+    def advance(self, amount: int) -> None:
+        self.done += amount
+        self.progress(self.done, self.total)
+
+    def write(self, rows: list[ImportRow]) -> None:
+        """Create the new records, then the signatures with their sources and history."""
+        self.total = 2 * sum(1 for row in rows if row["choice"] not in (SKIP, ""))
+        letter = self.signatory_import.letter
+        signed: list[tuple[ImportRow, Signature]] = []
+        for kind in SignerKind.values:
+            known = KnownSigners.load(kind, letter)
+            plan = _plan(rows, kind, known)
+            self._create_signers(plan, known)
+            self.advance(len(plan.existing))  # nothing to create for them
+            signed += self._signatures_for(letter, plan, known)
+        # Rows without a position join the end of the list in the file's order.
+        signed.sort(key=lambda pair: pair[0]["line"])
+        signatures = [signature for _, signature in signed]
+        Signature.objects.bulk_create(signatures, batch_size=BATCH_SIZE)
+        sources = _sources_by_url(row for row, _ in signed)
+        through = Signature.sources.through
+        source_id = self.signatory_import.source_id
+        # A batch at a time: bulk_history_create builds every history row before writing
+        # any, which for a long list would hold a second copy of all the signatures.
+        for start in range(0, len(signed), BATCH_SIZE):
+            batch = signed[start : start + BATCH_SIZE]
+            citations = {
+                (signature.pk, cited)
+                for row, signature in batch
+                for cited in [source_id, *(sources[url] for url in row["source_urls"])]
+            }
+            through.objects.bulk_create(
+                [through(signature_id=pk, source_id=cited) for pk, cited in citations]
+            )
+            _insert_history(Signature, [s for _, s in batch], self.user, self.reason, self.now)
+            self.advance(len(batch))
+
+    def _create_signers(self, plan: _Plan, known: KnownSigners) -> None:
+        """Bulk-create the new organisations (or people) with their history rows.
+
+        bulk_create skips the signals that keep `search_text`, so it is set here as a
+        save would set it for a record without aliases.
+        """
+        model = known.model
+        taken = model.objects.taken_slugs()
+        for start in range(0, len(plan.new), BATCH_SIZE):
+            batch = plan.new[start : start + BATCH_SIZE]
+            created = []
+            for row in batch:
+                signer = model(
+                    name=row["name"],
+                    slug=model.objects.unique_slug(row["name"], taken),
+                    country=row["country"],
+                    website=row["url"],
+                    search_text=search_text([row["name"]]),
+                )
+                if isinstance(signer, Organisation):
+                    signer.kind = row["organisation_kind"]
+                taken.add(signer.slug)
+                created.append(signer)
+            model.objects.bulk_create(created)
+            _insert_history(model, created, self.user, self.reason, self.now)
+            for row, signer in zip(batch, created, strict=True):
+                known.names[signer.pk] = signer.name
+                row["choice"] = str(signer.pk)
+                _outcome(row, Outcome.CREATED)
+            self.advance(len(batch))
+
+    def _identity(self, row: ImportRow, pk: int) -> tuple[str, str]:
+        """Why the signature's record is its signer, as stored on it."""
+        if row.get("outcome") == Outcome.CREATED:
+            return IdentityBasis.NEW, f"New record from import #{self.signatory_import.pk}."
+        candidate = next((c for c in row["candidates"] if c["id"] == pk), None)
+        found = candidate["evidence"] if candidate else ""
+        if row["chosen_by_curator"]:
+            who = self.user.get_username() if self.user else "a curator"
+            evidence = f"Chosen by {who} in import #{self.signatory_import.pk}"
+            return IdentityBasis.CURATOR, f"{evidence}; {found}." if found else f"{evidence}."
+        if candidate and candidate["basis"]:
+            return candidate["basis"], found
+        return IdentityBasis.NAME_ONLY, row.get("confirm_note", "")
+
+    def _signatures_for(
+        self, letter: Letter, plan: _Plan, known: KnownSigners
+    ) -> list[tuple[ImportRow, Signature]]:
+        owner = "organisation_id" if known.kind == SignerKind.ORGANISATION else "person_id"
+        pairs = [(row, pk) for row, pk in plan.existing]
+        pairs += [(row, int(row["choice"])) for row in plan.new]
+        signed = []
+        for row, pk in pairs:
+            basis, evidence = self._identity(row, pk)
+            signature = Signature(
+                letter=letter,
+                published_name=row["name"],
+                role=row["role"],
+                country=row["country"],
+                country_is_inferred=bool(row["country"]) and row["country_is_inferred"],
+                first_listed=row["first_listed"] or None,
+                note=row["note"],
+                status=row["signature_status"],
+                withdrawn_on=row["withdrawn_on"] or None,
+                withdrawal_reason=row["withdrawal_reason"],
+                entered_at=self.now,
+                search_text=known.signature_search_text(pk, row["name"]),
+                # Cited by the import's source, added with it in the same transaction.
+                sourced=True,
+                identity_basis=basis,
+                identity_evidence=evidence[:EVIDENCE_MAX_LENGTH],
+                **{owner: pk},
+            )
+            if row["position"] is not None:  # without one, bulk_create places it at the end
+                signature.position = row["position"]
+            if row.get("outcome") != Outcome.CREATED:
+                _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
+            row["signer"] = [pk, known.names[pk]]
+            signed.append((row, signature))
+        return signed
+
+
+def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:
+    """Resolve each row's choice against the data as it is now, skipping what would sign
+    twice. An individual row chosen to sign as an organisation goes with the
+    organisations."""
+    plan = _Plan()
+    used: set[int] = set(known.signed)
+    for row in rows:
+        choice = row["choice"]
+        if choice.startswith(AS_ORGANISATION):
+            if kind != SignerKind.ORGANISATION:
+                continue
+            choice = choice.removeprefix(AS_ORGANISATION)
+        elif row["kind"] != kind:
+            continue
+        if choice in (SKIP, ""):
+            why = row["reason"] or "Skipped by the curator."
+            if row["chosen_by_curator"] and row["reason"]:
+                why = f"Skipped by the curator ({row['reason']})"
+            _outcome(row, Outcome.SKIPPED, why)
+        elif choice == NEW:
+            # Another way in (a curator, another import) may have signed the letter with
+            # this name since the preview: the letter never lists it twice.
+            on_letter = [pk for pk in known.by_name.get(name_key(row["name"]), []) if pk in used]
+            if on_letter and not row["chosen_by_curator"]:
+                name = known.names[on_letter[0]]
+                _outcome(row, Outcome.SKIPPED, f"{name} signed this letter since the preview.")
+            else:
+                plan.new.append(row)
+        else:
+            pk = int(choice)
+            if pk not in known.names:
+                _outcome(row, Outcome.SKIPPED, f"Record #{pk} no longer exists.")
+            elif pk in used:
+                _outcome(row, Outcome.SKIPPED, f"{known.names[pk]} already signs this letter.")
+            else:
+                used.add(pk)
+                plan.existing.append((row, pk))
+    return plan
+
+
+def _outcome(row: ImportRow, outcome: str, reason: str = "") -> None:
+    row["outcome"], row["outcome_reason"] = outcome, reason
+
+
+def _sources_by_url(rows: Iterable[ImportRow]) -> dict[str, int]:
+    """The rows' own source addresses (a download imported back cites them), as ids:
+    those we hold, and the others created as sources of the kind "other"."""
+    urls = {url for row in rows for url in row["source_urls"]}
+    if not urls:
+        return {}
+    held = dict(Source.objects.filter(url__in=urls).values_list("url", "pk"))
+    missing = [Source(url=url, kind=SourceKind.OTHER) for url in sorted(urls - held.keys())]
+    for source in Source.objects.bulk_create(missing):
+        held[source.url] = source.pk
+    return held
 
 
 def _insert_history(
@@ -201,121 +427,3 @@ def _insert_history(
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", params)
-
-
-def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:
-    """Resolve each row's choice against the data as it is now, skipping what would sign
-    twice."""
-    plan = _Plan()
-    used: set[int] = set(known.signed)
-    new_names: dict[str, int] = {}
-    for row in rows:
-        if row["kind"] != kind:
-            continue
-        choice = row["choice"]
-        if row["status"] == RowStatus.INVALID or choice == SKIP:
-            why = row["reason"] or "Skipped by the curator."
-            if row["status"] == RowStatus.CLOSE and choice == SKIP:
-                why = "Close match not chosen: " + row["reason"]
-            _outcome(row, Outcome.SKIPPED, why)
-        elif choice == NEW:
-            key = normalise(row["name"])
-            held = known.by_name.get(key, [])
-            if key in new_names:
-                _outcome(row, Outcome.SKIPPED, f"Same new name as line {new_names[key]}.")
-            elif row["status"] == RowStatus.NEW and len(held) == 1:
-                # Nothing had this name at the preview; a record created since (another
-                # import, a curator) is this one, not a reason to make a duplicate.
-                if held[0] in used:
-                    _outcome(
-                        row, Outcome.SKIPPED, f"{known.names[held[0]]} already signs this letter."
-                    )
-                else:
-                    used.add(held[0])
-                    row["confirm_note"] = "Matched at confirmation: created since the preview."
-                    plan.existing.append((row, held[0]))
-            else:
-                new_names[key] = row["line"]
-                plan.new.append(row)
-        else:
-            pk = int(choice)
-            if pk not in known.names:
-                _outcome(row, Outcome.SKIPPED, f"Record #{pk} no longer exists.")
-            elif pk in used:
-                _outcome(row, Outcome.SKIPPED, f"{known.names[pk]} already signs this letter.")
-            else:
-                used.add(pk)
-                plan.existing.append((row, pk))
-    return plan
-
-
-def _outcome(row: ImportRow, outcome: str, reason: str = "") -> None:
-    row["outcome"], row["outcome_reason"] = outcome, reason
-
-
-def _create_signers(
-    kind: str,
-    plan: _Plan,
-    known: KnownSigners,
-    user: User | None,
-    now: datetime.datetime,
-    reason: str,
-    progress: Callable[[int], None],
-) -> None:
-    """Bulk-create the new organisations (or people) with their history rows.
-
-    bulk_create skips the signals that keep `search_text`, so it is set here as a
-    save would set it for a record without aliases.
-    """
-    model = known.model
-    taken = model.objects.taken_slugs()
-    for start in range(0, len(plan.new), BATCH_SIZE):
-        batch = plan.new[start : start + BATCH_SIZE]
-        created = []
-        for row in batch:
-            signer = model(
-                name=row["name"],
-                slug=model.objects.unique_slug(row["name"], taken),
-                country=row["country"],
-                search_text=search_text([row["name"]]),
-            )
-            if isinstance(signer, Organisation):
-                signer.kind = row["organisation_kind"]
-            taken.add(signer.slug)
-            created.append(signer)
-        model.objects.bulk_create(created)
-        _insert_history(model, created, user, reason, now)
-        for row, signer in zip(batch, created, strict=True):
-            known.names[signer.pk] = signer.name
-            row["choice"] = str(signer.pk)
-            _outcome(row, Outcome.CREATED)
-        progress(len(batch))
-
-
-def _signatures_for(
-    letter: Letter, kind: str, plan: _Plan, known: KnownSigners, now: datetime.datetime
-) -> list[tuple[ImportRow, Signature]]:
-    owner = "organisation_id" if kind == SignerKind.ORGANISATION else "person_id"
-    pairs = [(row, pk) for row, pk in plan.existing]
-    pairs += [(row, int(row["choice"])) for row in plan.new]
-    signed = []
-    for row, pk in pairs:
-        signature = Signature(
-            letter=letter,
-            published_name=row["name"],
-            role=row["role"],
-            country=row["country"],
-            first_listed=row["first_listed"] or None,
-            note=row["note"],
-            status=SignatureStatus.REPORTED,
-            entered_at=now,
-            search_text=known.signature_search_text(pk, row["name"]),
-            **{owner: pk},
-        )
-        if row["position"] is not None:  # without one, bulk_create places it at the end
-            signature.position = row["position"]
-        if row.get("outcome") != Outcome.CREATED:
-            _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
-        row["signer"] = [pk, known.names[pk]]
-        signed.append((row, signature))
-    return signed

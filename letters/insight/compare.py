@@ -3,16 +3,28 @@
 Signatures are matched through their canonical records (`Signature.organisation` and
 `Signature.person`): an alias or a different published spelling is resolved when the
 signature is entered, so "5 Rights" on one letter and "5Rights Foundation" on another are
-one organisation here. Every function runs a fixed number of queries, whatever the number
-of signatures.
+one organisation here. A record counts as signing both only when each of its two
+signatures is established as that signer (`Signature.objects.identified()`: evidence
+beyond the name, or a curator's choice): the same name alone is no claim that two
+listings are one signer. Those are counted apart (`Comparison.by_name_only`).
+
+Every function runs a fixed number of queries, whatever the number of signatures.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from letters.models import SIGNED_STATUSES, Letter, Organisation, Person, Signature
+from letters.models import (
+    ESTABLISHED_IDENTITY,
+    SIGNED_STATUSES,
+    Letter,
+    Organisation,
+    Person,
+    Signature,
+    on_public_list,
+)
 
 # A comparison lists at most this many signers in each group and counts the rest, so that
 # comparing two letters of 100,000 signatures stays a page, not megabytes.
@@ -47,13 +59,20 @@ class Comparison:
     b: Letter
     organisations: dict[str, Group] = field(default_factory=dict)
     people: dict[str, Group] = field(default_factory=dict)
+    # Records on both letters whose identity on one of them rests on the name alone:
+    # listed under "only" on each side, and counted here.
+    by_name_only: dict[str, int] = field(default_factory=dict)
 
 
 def _signed_on(letter: Letter, owner: str) -> QuerySet[Signature]:
-    """`letter`'s signatures that count as signed, by organisations or by people."""
+    """`letter`'s public signatures that count as signed, by organisations or by people."""
     return Signature.objects.filter(
-        letter=letter, status__in=SIGNED_STATUSES, **{f"{owner}__isnull": False}
+        on_public_list(statuses=SIGNED_STATUSES), letter=letter, **{f"{owner}__isnull": False}
     )
+
+
+def _established(signatures: QuerySet[Signature], owner: str) -> QuerySet[Signature]:
+    return signatures.filter(identity_basis__in=ESTABLISHED_IDENTITY)
 
 
 def _group(signatures: QuerySet[Signature], owner: str, side: str) -> Group:
@@ -64,12 +83,15 @@ def _group(signatures: QuerySet[Signature], owner: str, side: str) -> Group:
     return Group(matches, signatures.count())
 
 
-def _groups(a: Letter, b: Letter, owner: str) -> dict[str, Group]:
-    """Both, only A, only B, each counted in the database and listed up to COMPARED_SHOWN:
-    a fixed number of queries, and no more rows read than are shown."""
-    on_a = _signed_on(a, owner).filter(**{owner: OuterRef(owner)})
-    on_b = _signed_on(b, owner).filter(**{owner: OuterRef(owner)})
-    both = _group(_signed_on(a, owner).filter(Exists(on_b)), owner, "on_a")
+def _groups(a: Letter, b: Letter, owner: str) -> tuple[dict[str, Group], int]:
+    """Both, only A, only B, each counted in the database and listed up to COMPARED_SHOWN
+    (a fixed number of queries, and no more rows read than are shown); and how many
+    records are on both by name only."""
+    same_signer = {owner: OuterRef(owner)}
+    established_on_a = _established(_signed_on(a, owner), owner).filter(**same_signer)
+    established_on_b = _established(_signed_on(b, owner), owner).filter(**same_signer)
+    established = Q(identity_basis__in=ESTABLISHED_IDENTITY)
+    both = _group(_signed_on(a, owner).filter(established, Exists(established_on_b)), owner, "on_a")
     by_signer = {
         getattr(signature, f"{owner}_id"): signature
         for signature in _signed_on(b, owner).filter(
@@ -78,15 +100,28 @@ def _groups(a: Letter, b: Letter, owner: str) -> dict[str, Group]:
     }
     for match in both:
         match.on_b = by_signer[match.signer.pk]
-    return {
-        "both": both,
-        "only_a": _group(_signed_on(a, owner).filter(~Exists(on_b)), owner, "on_a"),
-        "only_b": _group(_signed_on(b, owner).filter(~Exists(on_a)), owner, "on_b"),
+    in_both = {
+        "a": Q(established) & Q(Exists(established_on_b)),
+        "b": Q(established) & Q(Exists(established_on_a)),
     }
+    on_b = _signed_on(b, owner).filter(**same_signer)
+    by_name_only = _signed_on(a, owner).filter(Exists(on_b)).exclude(in_both["a"]).count()
+    groups = {
+        "both": both,
+        "only_a": _group(_signed_on(a, owner).exclude(in_both["a"]), owner, "on_a"),
+        "only_b": _group(_signed_on(b, owner).exclude(in_both["b"]), owner, "on_b"),
+    }
+    return groups, by_name_only
 
 
 def compare_letters(a: Letter, b: Letter) -> Comparison:
     """The organisations and people that signed both letters, and each one alone."""
+    organisations, organisations_by_name = _groups(a, b, "organisation")
+    people, people_by_name = _groups(a, b, "person")
     return Comparison(
-        a=a, b=b, organisations=_groups(a, b, "organisation"), people=_groups(a, b, "person")
+        a=a,
+        b=b,
+        organisations=organisations,
+        people=people,
+        by_name_only={"organisations": organisations_by_name, "people": people_by_name},
     )

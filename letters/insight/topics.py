@@ -3,7 +3,15 @@ against those letters, with the side each signature took. A fixed number of quer
 
 from dataclasses import dataclass
 
-from letters.models import SIGNED_STATUSES, Letter, Organisation, Person, Signature, Topic
+from letters.models import (
+    SIGNED_STATUSES,
+    Letter,
+    Organisation,
+    Person,
+    Signature,
+    Topic,
+    on_public_list,
+)
 
 
 def _signed(letters: list[Letter]) -> list[Signature]:
@@ -11,7 +19,7 @@ def _signed(letters: list[Letter]) -> list[Signature]:
     from `letters`, so that reading `signature.letter` asks the database nothing."""
     by_pk = {letter.pk: letter for letter in letters}
     signatures = list(
-        Signature.objects.filter(letter__in=letters, status__in=SIGNED_STATUSES)
+        Signature.objects.filter(on_public_list(statuses=SIGNED_STATUSES), letter__in=letters)
         .select_related("organisation", "person")
         .order_by()
     )

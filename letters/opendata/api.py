@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, JsonResponse
 
 from letters import page_scopes
+from letters.lib.countries import country_filter
 from letters.models import (
     PUBLIC_STATUSES,
     Endorsement,
@@ -142,7 +143,7 @@ def letter_signature_list(request: HttpRequest, slug: str) -> JsonResponse:
     page = Page(request)
     status = choice_parameter(request, "status", [str(s) for s in PUBLIC_STATUSES])
     kind = choice_parameter(request, "kind", SignerKind.values)
-    country = text_parameter(request, "country")
+    country = country_filter(text_parameter(request, "country"))
     dates = date_filters(request, "first_listed", "first_listed")
     letter = _published_letter(slug)
 
@@ -182,7 +183,7 @@ def organisation_list(request: HttpRequest) -> JsonResponse:
     organisations = Organisation.objects.public().order_by("name", "pk")
     organisations = filtered(
         organisations,
-        country=text_parameter(request, "country"),
+        country=country_filter(text_parameter(request, "country")),
         kind=choice_parameter(request, "kind", OrganisationKind.values),
     )
     return paginated(request, organisations, organisation_record)
@@ -225,7 +226,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> JsonResponse:
 def person_list(request: HttpRequest) -> JsonResponse:
     check_parameters(request, ("country",))
     people = Person.objects.public().order_by("name", "pk")
-    people = filtered(people, country=text_parameter(request, "country"))
+    people = filtered(people, country=country_filter(text_parameter(request, "country")))
     return paginated(request, people, person_record)
 
 

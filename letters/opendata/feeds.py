@@ -74,7 +74,7 @@ class LetterSignatoriesFeed(Feed):
         return signature.published_name
 
     def item_description(self, signature: Signature) -> str:
-        parts = [signature.role, signature.country]
+        parts = [signature.role, signature.get_country_display()]
         if not signature.is_listed:
             parts.append(signature.get_status_display())
         return " · ".join(part for part in parts if part) or "Signed."

@@ -47,6 +47,16 @@ def strict(properties: JsonObject, description: str = "") -> JsonObject:
 
 
 TEXT = {"type": "string"}
+# Countries are ISO 3166-1 alpha-2 codes, empty when not known (letters/lib/countries.py).
+COUNTRY = {
+    "type": "string",
+    "pattern": "^([A-Z]{2})?$",
+    "description": "ISO 3166-1 alpha-2 code, e.g. GB; empty when not known.",
+}
+COUNTRY_PARAMETER = (
+    "Country as an ISO 3166-1 alpha-2 code, e.g. 'GB' (a country name such as "
+    "'United Kingdom' is read as its code)."
+)
 URL = {"type": "string", "format": "uri"}
 PARTIAL_DATE = nullable(
     "string",
@@ -162,7 +172,7 @@ SCHEMAS = {
             "canonical_url": URL,
             "kind": {"enum": SignerKind.values},
             "role": TEXT,
-            "country": TEXT,
+            "country": COUNTRY,
             "country_is_inferred": {"type": "boolean"},
             "status": {"enum": [str(s) for s in PUBLIC_STATUSES]},
             "first_listed": PARTIAL_DATE,
@@ -178,7 +188,7 @@ SCHEMAS = {
             "name": TEXT,
             "url": URL,
             "api_url": URL,
-            "country": TEXT,
+            "country": COUNTRY,
             "organisation_kind": {"enum": OrganisationKind.values},
             "website": TEXT,
         }
@@ -190,7 +200,7 @@ SCHEMAS = {
             "name": TEXT,
             "url": URL,
             "api_url": URL,
-            "country": TEXT,
+            "country": COUNTRY,
             "website": TEXT,
         }
     ),
@@ -362,7 +372,7 @@ PATHS = {
         [
             parameter_ref("letter_slug"),
             query("status", "Signature status.", {"enum": [str(s) for s in PUBLIC_STATUSES]}),
-            query("country", "Exact country name, e.g. 'United Kingdom'."),
+            query("country", COUNTRY_PARAMETER),
             query("kind", "Organisations or individuals.", {"enum": SignerKind.values}),
             *date_range("first_listed", "Signatures first listed"),
         ],
@@ -374,7 +384,7 @@ PATHS = {
         "Organisations that appear on a published letter, by name",
         "Organisation",
         [
-            query("country", "Exact country name."),
+            query("country", COUNTRY_PARAMETER),
             query("kind", "Kind of organisation.", {"enum": OrganisationKind.values}),
         ],
     ),
@@ -386,7 +396,7 @@ PATHS = {
     "/api/v1/people/": list_operation(
         "People who appear on a published letter, by name",
         "Person",
-        [query("country", "Exact country name.")],
+        [query("country", COUNTRY_PARAMETER)],
     ),
     "/api/v1/people/{slug}/": operation(
         "A person and their public signatures",

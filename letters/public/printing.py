@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from letters.models import PUBLIC_STATUSES, Letter, Signature
+from letters.models import Letter, Signature
 
 CHUNK_SIZE = 2000
 
@@ -31,7 +31,7 @@ class OnePass:
 def full_public_list(letter: Letter) -> OnePass:
     """Every public signature of `letter` in list order: one query, fetched in chunks."""
     signatures = (
-        Signature.objects.filter(letter=letter, status__in=PUBLIC_STATUSES)
+        Signature.objects.public_on(letter)
         .select_related("organisation", "person")
         .order_by("list_rank")
     )

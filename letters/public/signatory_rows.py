@@ -13,6 +13,7 @@ from typing import TypedDict
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from letters.lib.countries import country_name
 from letters.lib.partial_dates import format_partial_date
 from letters.models import Signature, SignatureStatus, Source
 
@@ -39,7 +40,7 @@ class SignatoryRow(TypedDict):
     canonical_name: str  # the signer's own name where it differs, else ""
     url: str  # the signer's page
     role: str
-    country: str
+    country: str  # its name, in the page's language (stored as an ISO code)
     country_is_inferred: bool
     status: str
     status_label: str  # "confirmed", "withdrawn on 3 May 2021"
@@ -98,7 +99,7 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
                 "canonical_name": signer_name if signer_name != name else "",
                 "url": url,
                 "role": role,
-                "country": country,
+                "country": country_name(country),
                 "country_is_inferred": country_is_inferred,
                 "status": status,
                 "status_label": status_label(status, withdrawn_on),

@@ -49,7 +49,7 @@ def letter_timeline(letter: Letter, page_number: int) -> Timeline:
     withdrew_on: dict[str, int] = {}
     undated = letter.listed_count - sum(listed_on.values())
     withdrawn = (
-        Signature.objects.filter(letter=letter, status=SignatureStatus.WITHDRAWN)
+        Signature.objects.filter(letter=letter, status=SignatureStatus.WITHDRAWN, sourced=True)
         .order_by()
         .values_list("first_listed", "withdrawn_on")
     )
@@ -101,7 +101,9 @@ def _first_ids_by_date(
     if not dates:
         return []
     return list(
-        Signature.objects.filter(letter=letter, **{f"{date_field}__in": dates}, **filters)
+        Signature.objects.filter(
+            letter=letter, sourced=True, **{f"{date_field}__in": dates}, **filters
+        )
         .annotate(
             place=Window(RowNumber(), partition_by=[F(date_field)], order_by=[F("list_rank")])
         )

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from letters import page_scopes
 from letters.insight.citation import authors, bibtex_citation, plain_citation
+from letters.lib.countries import country_filter, country_options
 from letters.lib.http import HtmxHttpRequest
 from letters.models import Letter, Side, Signature, SignerKind, Visibility
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
@@ -92,7 +93,7 @@ def _letter_page(
 
     query = text_param(request, "q")
     kind = request.GET.get("kind", "")
-    country = text_param(request, "country")
+    country = country_filter(text_param(request, "country"))
     filtered = bool(query or kind or country)
     context = {
         "letter": letter,
@@ -101,7 +102,7 @@ def _letter_page(
         "kind": kind if kind in SignerKind.values else "",
         "kinds": SignerKind.choices,
         "country": country,
-        "countries": letter.signatory_countries,
+        "countries": country_options(letter.signatory_countries),
         "filtered": filtered,
         "preview": preview,
     }

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from letters.lib.countries import country_choices
 from letters.models import CorrectionKind, SignerKind
 
 from .validators import validate_public_name, validate_public_text
@@ -76,7 +77,10 @@ class SignForm(PublicForm):
     name = public_name_field("Name of the organisation, or your full name")
     affiliation = public_name_field("Affiliation (individuals, optional)", required=False)
     role = public_name_field("Your role at the organisation (organisations)", required=False)
-    country = forms.CharField(max_length=100, required=False, validators=[validate_public_name])
+    # An ISO 3166 code, as every country is stored (letters/lib/countries.py).
+    country = forms.ChoiceField(
+        choices=lambda: [("", "Not given"), *country_choices()], required=False
+    )
     website = forms.URLField(
         label="Organisation website", max_length=300, required=False, assume_scheme="https"
     )

@@ -143,6 +143,10 @@ CHECK_CASES = [
         lambda: _signature(organisation=factories.OrganisationFactory(), status="maybe"),
     ),
     case(
+        "signature_identity_basis_valid",
+        lambda: _signature(organisation=factories.OrganisationFactory(), identity_basis="hunch"),
+    ),
+    case(
         "signature_published_name_not_empty",
         lambda: _signature(organisation=factories.OrganisationFactory(), published_name=""),
     ),
@@ -499,7 +503,9 @@ def test_listed_count_follows_a_bulk_status_update(published_letter, status):
 def test_listed_count_includes_bulk_created_signatures(published_letter):
     organisations = factories.OrganisationFactory.create_batch(3)
     Signature.objects.bulk_create(
-        Signature(letter=published_letter, organisation=organisation, published_name="Name")
+        Signature(
+            letter=published_letter, organisation=organisation, published_name="Name", sourced=True
+        )
         for organisation in organisations
     )
     factories.create_signatures(published_letter, 4, status=SignatureStatus.PENDING)

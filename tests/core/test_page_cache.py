@@ -99,6 +99,7 @@ def test_a_pending_sign_up_changes_no_version(
             organisation=None,
             person=factories.PersonFactory(),
             status=SignatureStatus.PENDING,
+            sources=[],  # a sign-up cites no source
         )
     assert versions(scopes) == before
 
@@ -215,7 +216,7 @@ def test_an_etag_holds_until_a_public_change_commits(
 
     with django_capture_on_commit_callbacks(execute=True):
         factories.PersonSignatureFactory(
-            letter=letter, person=signer, status=SignatureStatus.PENDING
+            letter=letter, person=signer, status=SignatureStatus.PENDING, sources=[]
         )
     assert client.get(url)["ETag"] == first
     assert client.get(url, headers={"If-None-Match": first}).status_code == 304

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from letters import signature_list
-from letters.curation import reading, writing
 from letters.curation.merging import merge_organisations
 from letters.models import Organisation, Person, Signature
 from tests import factories
+from tests.curation.conftest import confirm, preview
 from tests.helpers import DEMO_FIXTURE
 
 
@@ -106,10 +106,9 @@ def test_imported_signatures_store_the_same_search_text_as_a_save(
     published_letter, marsupials, curator
 ):
     source = factories.SourceFactory(url="https://example.org/list")
-    raw = reading.read_text("Koala Cafe\nBrand New Charity\n")
-    signatory_import = writing.preview(published_letter, source, raw)
+    signatory_import = preview(published_letter, source, "Koala Cafe\nBrand New Charity\n")
 
-    report = writing.confirm(signatory_import, user=curator)
+    report = confirm(signatory_import, curator)
 
     assert report["outcomes"] == {"signed": 1, "created": 1}
     assert_every_search_text_follows_the_rule()

@@ -37,18 +37,18 @@ def assert_list_consistent(letter: Letter) -> None:
     """Recompute the letter's ranks and counts from its rows and compare with the stored ones."""
     rows = list(
         Signature.objects.filter(letter_id=letter.pk).values_list(
-            "pk", "published_name", "status", "position", "list_rank"
+            "pk", "published_name", "status", "position", "list_rank", "sourced"
         )
     )
     public = sorted(
-        (row for row in rows if row[2] in PUBLIC_STATUSES),
+        (row for row in rows if row[2] in PUBLIC_STATUSES and row[5]),
         key=lambda row: (row[3], row[1], row[0]),
     )
     expected_ranks = {(pk, name): None for pk, name, *_ in rows}
     expected_ranks.update({(pk, name): rank for rank, (pk, name, *_) in enumerate(public, 1)})
-    stored_ranks = {(pk, name): rank for pk, name, _, _, rank in rows}
+    stored_ranks = {(pk, name): rank for pk, name, _, _, rank, _ in rows}
     assert stored_ranks == expected_ranks
-    listed = sum(1 for row in rows if row[2] in LISTED_STATUSES)
+    listed = sum(1 for row in rows if row[2] in LISTED_STATUSES and row[5])
     stored_counts = (
         Letter.objects.filter(pk=letter.pk).values_list("listed_count", "public_count").get()
     )
@@ -434,7 +434,10 @@ def test_bulk_update_of_statuses_and_positions_keeps_the_list(letter, five):
 
 def new_signature(letter: Letter, name: str, **fields) -> Signature:
     organisation = factories.OrganisationFactory(name=f"{name} organisation")
-    return Signature(letter=letter, organisation=organisation, published_name=name, **fields)
+    # Sourced, as a bulk path that also writes the sources marks them.
+    return Signature(
+        letter=letter, organisation=organisation, published_name=name, sourced=True, **fields
+    )
 
 
 def test_bulk_created_signatures_without_positions_follow_the_current_last(letter, five):

@@ -219,7 +219,8 @@ def test_signatory_can_be_added_from_the_letter_form(
         **form.fields,
         "signatures-0-organisation": [str(five_rights.pk)],
         "signatures-0-published_name": ["5 Rights"],
-        "signatures-0-country": ["United Kingdom"],
+        "signatures-0-country": ["GB"],
+        "new_signatories_source": [str(factories.SourceFactory().pk)],
         "_save": ["Save"],
     }
 
@@ -241,19 +242,53 @@ def test_saving_the_letter_form_unchanged_adds_no_signature(admin_client, publis
     assert not published_letter.signatures.exists()
 
 
-def test_slug_is_set_on_add_and_read_only_afterwards(admin_client, published_letter):
-    add_form = form_of(admin_client.get(reverse("admin:letters_letter_add")), "letter_form")
+def test_a_corrected_slug_keeps_the_old_address_working(admin_client, client, published_letter):
     change_form = form_of(admin_client.get(letter_change_url(published_letter)), "letter_form")
-    assert "slug" in add_form.names
-    assert "slug" not in change_form.names
+    assert "slug" in change_form.names
 
     data = {**change_form.fields, "slug": ["a-new-slug"], "title": ["A new title"]}
     response = admin_client.post(letter_change_url(published_letter), data)
 
     assert response.status_code == 302
     published_letter.refresh_from_db()
-    assert published_letter.title == "A new title"
+    assert (published_letter.title, published_letter.slug) == ("A new title", "a-new-slug")
+    for old, new in [
+        ("/letters/letter-to-a-platform/", "/letters/a-new-slug/"),
+        ("/letters/letter-to-a-platform/print/", "/letters/a-new-slug/print/"),
+        ("/letters/letter-to-a-platform/signatories.csv", "/letters/a-new-slug/signatories.csv"),
+        ("/api/v1/letters/letter-to-a-platform/", "/api/v1/letters/a-new-slug/"),
+        (
+            "/letters/letter-to-a-platform/?q=5&page=2",
+            "/letters/a-new-slug/?q=5&page=2",
+        ),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+    assert client.get("/letters/a-new-slug/").status_code == 200
+
+
+def test_a_slug_that_is_another_letters_old_address_is_refused(admin_client, published_letter):
+    other = factories.LetterFactory(slug="first-slug")
+    other.slug = "second-slug"
+    other.save()
+    change_form = form_of(admin_client.get(letter_change_url(published_letter)), "letter_form")
+
+    data = {**change_form.fields, "slug": ["first-slug"]}
+    response = admin_client.post(letter_change_url(published_letter), data)
+
+    assert response.status_code == 200
+    assert "still leads there: choose another" in response.content.decode()
+    published_letter.refresh_from_db()
     assert published_letter.slug == "letter-to-a-platform"
+
+
+def test_a_letter_may_take_back_its_own_old_slug(client, published_letter):
+    published_letter.slug = "typo-slug"
+    published_letter.save()
+    published_letter.slug = "letter-to-a-platform"
+    published_letter.save()
+    assert client.get("/letters/letter-to-a-platform/").status_code == 200
+    assert client.get("/letters/typo-slug/")["Location"] == "/letters/letter-to-a-platform/"
 
 
 # ---------------------------------------------------------------------------

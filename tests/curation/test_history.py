@@ -5,10 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from letters.curation import reading, writing
 from letters.models import Letter, Organisation, Signature, SignatureStatus, Source
 from letters.signing.services import confirm
 from tests import factories
+from tests.curation.conftest import confirm as confirm_import
+from tests.curation.conftest import preview
 
 
 @pytest.fixture
@@ -32,8 +33,8 @@ def changelist_action(client, action: str, signatures, **extra):
 def test_signature_history_page_shows_import_confirmation_and_withdrawal(client, staff, importer):
     letter = factories.LetterFactory()
     source = factories.SourceFactory(url="https://example.org/the-list")
-    pending = writing.preview(letter, source, reading.read_text("Open Rights Group"), user=importer)
-    writing.confirm(pending, user=importer)
+    pending = preview(letter, source, "Open Rights Group", user=importer)
+    confirm_import(pending, importer)
     signature = Signature.objects.get(letter=letter)
     client.force_login(staff)
 

@@ -84,14 +84,16 @@ def test_choices_are_kept_across_pages_and_applied(curator_client, letter):
     )
     url = response.url
     first_page = curator_client.get(url).content.decode()
-    assert first_page.count("<select") == ROWS_PER_PAGE
+    assert first_page.count('class="import-choice"') == ROWS_PER_PAGE
     # Skip the first row, then go to page 2 and skip its last row, then confirm.
-    response = curator_client.post(url, {"row-0": "skip", "page": "1", "goto": "2"})
+    response = curator_client.post(url, {"rows": ["0"], "row-0": "skip", "page": "1", "goto": "2"})
     assert response.url == f"{url}?page=2"
     second_page = curator_client.get(response.url).content.decode()
-    assert second_page.count("<select") == 5
+    assert second_page.count('class="import-choice"') == 5
     last = ROWS_PER_PAGE + 4
-    curator_client.post(url, {f"row-{last}": "skip", "page": "2", "action": "confirm"})
+    curator_client.post(
+        url, {"rows": [str(last)], f"row-{last}": "skip", "page": "2", "action": "confirm"}
+    )
     imported = set(letter.signatures.values_list("published_name", flat=True))
     assert len(imported) == len(names) - 2
     assert names[0] not in imported and names[-1] not in imported
@@ -213,3 +215,143 @@ def test_ten_thousand_rows_through_the_admin_then_nothing_new(curator_client, le
     assert "already signs this letter" in report or "already signed this letter" in report
     assert Organisation.objects.count() == organisations
     assert letter.signatures.count() == 10_000
+
+
+def upload(client, letter, text, **fields):
+    response = client.post(
+        upload_url(letter),
+        {
+            "source_url": "https://example.org/list",
+            "text": text,
+            "default_kind": "organisation",
+            "encoding": "auto",
+            **fields,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url
+
+
+def test_the_preview_filters_rows_by_status(curator_client, letter, five_rights):
+    factories.OrganisationFactory(name="Electronic Frontier Foundation")
+    url = upload(
+        curator_client, letter, "5 Rights\nElectronic Frontier Foundaton\nNew Group\nn/a\n"
+    )
+    page = curator_client.get(url).content.decode()
+    assert '<a href="?status=close">Close match, to check (1)</a>' in page
+    assert page.count('class="import-choice"') == 4
+    close = curator_client.get(url, {"status": "close"}).content.decode()
+    assert close.count('class="import-choice"') == 1
+    assert "Electronic Frontier Foundaton" in close and "New Group" not in close
+    assert '<strong aria-current="page">Close match, to check (1)</strong>' in close
+    # An unknown status shows every row rather than failing.
+    assert curator_client.get(url, {"status": "<x>"}).status_code == 200
+
+
+def test_a_choice_for_every_row_of_a_status(curator_client, letter):
+    for number in range(3):
+        factories.OrganisationFactory(name=f"Held Group {number}")
+    url = upload(curator_client, letter, "\n".join(f"Held Group {n}" for n in range(3)))
+    signatory_import = SignatoryImport.objects.get()
+    assert {row["status"] for row in signatory_import.rows} == {"same_name"}
+    page = curator_client.get(url).content.decode()
+    assert "3 rows wait for your choice" in page
+    # Confirming first is refused, and shows the rows that wait.
+    response = curator_client.post(url, {"action": "confirm"})
+    assert response.url == f"{url}?status=same_name"
+    assert not letter.signatures.exists()
+    response = curator_client.post(
+        url, {"action": "bulk", "bulk_status": "same_name", "bulk_choice": "first"}
+    )
+    assert response.status_code == 302
+    signatory_import.refresh_from_db()
+    assert {row["chosen_by_curator"] for row in signatory_import.rows} == {True}
+    curator_client.post(url, {"action": "confirm"})
+    assert letter.signatures.count() == 3
+    assert set(letter.signatures.values_list("identity_basis", flat=True)) == {"curator"}
+    assert Organisation.objects.count() == 3
+
+
+def test_a_bulk_choice_not_offered_for_a_status_changes_nothing(curator_client, letter):
+    url = upload(curator_client, letter, "Group A\nGroup A\n")
+    curator_client.post(url, {"action": "bulk", "bulk_status": "duplicate", "bulk_choice": "first"})
+    signatory_import = SignatoryImport.objects.get()
+    assert [row["choice"] for row in signatory_import.rows] == ["new", "skip"]
+
+
+def test_a_row_corrected_in_the_preview_is_checked_and_matched_again(curator_client, letter):
+    eff = factories.OrganisationFactory(name="Electronic Frontier Foundation")
+    data = io.BytesIO(b"name,country\nElectronic Frontier Foundaton,Narnia\n")
+    data.name = "list.csv"
+    response = curator_client.post(
+        upload_url(letter),
+        {
+            "source_url": "https://e.org/",
+            "file": data,
+            "default_kind": "organisation",
+            "encoding": "auto",
+        },
+    )
+    url = response.url
+    signatory_import = SignatoryImport.objects.get()
+    (row,) = signatory_import.rows
+    assert row["status"] == "invalid" and "narnia" in row["reason"].lower()
+    curator_client.post(
+        url,
+        {
+            "rows": ["0"],
+            "name-0": "Electronic Frontier Foundation, US",
+            "kind-0": "organisation",
+            "country-0": "USA",
+            "action": "save",
+        },
+    )
+    signatory_import.refresh_from_db()
+    (row,) = signatory_import.rows
+    assert (row["name"], row["country"]) == ("Electronic Frontier Foundation, US", "US")
+    curator_client.post(
+        url,
+        {"rows": ["0"], "name-0": "Electronic Frontier Foundation", "country-0": "US"},
+    )
+    signatory_import.refresh_from_db()
+    (row,) = signatory_import.rows
+    assert row["status"] == "same_name" and row["candidates"][0]["id"] == eff.pk
+    curator_client.post(url, {"rows": ["0"], "kind-0": "individual", "row-0": str(eff.pk)})
+    signatory_import.refresh_from_db()
+    (row,) = signatory_import.rows
+    # As an individual it is an organisation's name listed as one.
+    assert row["kind"] == "individual" and row["kind_reason"] == "set by the curator"
+    assert row["status"] == "organisation"
+
+
+def test_page_links_are_elided_to_fit_the_screen(curator_client, letter):
+    names = [f"Group {number:05d}" for number in range(ROWS_PER_PAGE * 45)]
+    source = factories.SourceFactory(url="https://example.org/huge-list")
+    response = curator_client.post(
+        upload_url(letter),
+        {
+            "source": source.pk,
+            "file": csv_file(names),
+            "default_kind": "organisation",
+            "encoding": "auto",
+        },
+    )
+    page = curator_client.get(response.url, {"page": "20"}).content.decode()
+    navigation = page.split('aria-label="Pages of rows"')[1].split("</nav>")[0]
+    assert navigation.count('name="goto"') <= 8
+    assert "…" in navigation and 'value="45"' in navigation and 'value="1"' in navigation
+
+
+def test_after_the_import_the_draft_letter_is_published_from_the_report(curator_client, letter):
+    letter.visibility = "draft"
+    letter.save()
+    url = upload(curator_client, letter, "Alpha Group\nBeta Group\n")
+    curator_client.post(url, {"action": "confirm"})
+    report = curator_client.get(url).content.decode()
+    publish_url = reverse("admin:letters_letter_publish", args=[letter.pk])
+    assert f'action="{publish_url}"' in report
+    response = curator_client.post(publish_url)
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.visibility == "published"
+    assert curator_client.get(publish_url).status_code == 405

@@ -8,36 +8,50 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from letters.curation import matching, reading, writing
-from letters.curation.rows import SKIP, RowStatus
+from letters.curation import matching, writing
+from letters.curation.rows import RowStatus
 from letters.models import (
+    IdentityBasis,
     ImportStatus,
     Organisation,
     OrganisationKind,
     Person,
     SignatoryImport,
     Signature,
+    SignatureStatus,
 )
 from tests import factories
+from tests.curation.conftest import confirm, preview
 
 DATA = Path(__file__).parent / "data" / "import"
 
 
 @pytest.fixture
 def messy_import(letter, source, known_signers):
-    raw = reading.read_rows((DATA / "messy.csv").read_bytes(), "messy.csv")
-    return writing.preview(letter, source, raw, file_name="messy.csv")
+    """The messy file, previewed, with the rows that wait for a choice decided: the close
+    name is EFF, the two same-name rows are new records (nothing shows they are the
+    records of that name)."""
+    signatory_import = preview(letter, source, (DATA / "messy.csv").read_bytes(), "messy.csv")
+    rows = signatory_import.rows
+    for row in matching.undecided(rows):
+        choice = "new" if row["status"] == RowStatus.SAME_NAME else str(row["candidates"][0]["id"])
+        assert matching.set_choice(row, choice)
+    signatory_import.rows = rows
+    signatory_import.save(update_fields=["rows"])
+    return signatory_import
 
 
 def test_confirm_signs_matches_and_creates_new_records(messy_import, letter, curator):
-    report = writing.confirm(messy_import, user=curator)
-    assert report["outcomes"] == {"signed": 2, "created": 5, "skipped": 13}
+    report = confirm(messy_import, curator)
+    assert report["outcomes"] == {"signed": 2, "created": 7, "skipped": 11}
     names = set(letter.signatures.values_list("published_name", flat=True))
     assert names == {
         "Open Rights Group",  # signed before the import
         "5 RIGHTS",
+        "5rights foundation",
         "Sofía Núñez",
         "Amnesty International",
+        "Electronic Frontier Foundaton",
         "Foo, Bar and Baz",
         "Line Break Trust",
         "Privacy International",
@@ -45,58 +59,47 @@ def test_confirm_signs_matches_and_creates_new_records(messy_import, letter, cur
     }
     five_rights = letter.signatures.get(published_name="5 RIGHTS")
     assert five_rights.organisation.name == "5Rights Foundation"
+    assert five_rights.identity_basis == IdentityBasis.ALIAS
     # Found by every name, as a save would index it.
     assert five_rights.search_text == "5 rights | 5rights foundation"
+    eff = letter.signatures.get(published_name="Electronic Frontier Foundaton")
+    assert eff.organisation.name == "Electronic Frontier Foundation"
+    assert eff.identity_basis == IdentityBasis.CURATOR
     charity = Organisation.objects.get(name="Privacy International")
     assert charity.kind == OrganisationKind.CHARITY and charity.slug == "privacy-international"
-    assert charity.search_text == "privacy international"
+    assert charity.search_text == "privacy international" and charity.country == "GB"
     assert Person.objects.filter(name="Jane Roe").count() == 1
     letter.refresh_from_db()
-    assert letter.listed_count == 8
-    assert messy_import.status == ImportStatus.CONFIRMED
+    assert letter.listed_count == 10
     stored = SignatoryImport.objects.get(pk=messy_import.pk)
     assert stored.status == ImportStatus.CONFIRMED and stored.report == report
 
 
 def test_every_imported_signature_cites_the_source_and_the_list_date(messy_import, letter, source):
-    writing.confirm(messy_import)
+    confirm(messy_import)
     imported = letter.signatures.exclude(published_name="Open Rights Group")
-    assert imported.count() == 7
-    for signature in imported:
-        assert list(signature.sources.all()) == [source]
-        assert signature.status == "reported"
-    assert imported.get(published_name="Amnesty International").first_listed == "2020-02"
-    # Appended after the existing signatory, in the file's order.
-    assert list(letter.signatures.order_by("position").values_list("published_name", flat=True))[
-        :3
-    ] == ["Open Rights Group", "5 RIGHTS", "Amnesty International"]
+    assert {s.sources.get() for s in imported} == {source}
+    assert set(imported.values_list("sourced", flat=True)) == {True}
+    amnesty = imported.get(published_name="Amnesty International")
+    assert amnesty.first_listed == "2020-02"
 
 
 def test_history_records_the_user_and_the_source(messy_import, letter, curator):
-    writing.confirm(messy_import, user=curator)
-    signature = letter.signatures.get(published_name="Jane Roe")
-    (entry,) = signature.history.all()
-    assert entry.history_user == curator
-    assert entry.history_change_reason == "Imported from https://example.org/the-list"
-    assert entry.history_type == "+"
-    person_entry = signature.person.history.get()
-    assert person_entry.history_user == curator
-    assert person_entry.history_change_reason == "Imported from https://example.org/the-list"
+    confirm(messy_import, curator)
+    signature = letter.signatures.get(published_name="Amnesty International")
+    created = signature.history.get()
+    assert created.history_user == curator
+    assert created.history_change_reason == "Imported from https://example.org/the-list"
+    assert signature.organisation.history.get().history_user == curator
 
 
-def test_curator_choices_are_applied(messy_import, letter):
-    rows = messy_import.rows
-    close = next(row for row in rows if row["status"] == "close")
-    eff_pk = close["candidates"][0][0]
-    assert matching.set_choice(close, str(eff_pk))
-    amnesty = next(row for row in rows if row["name"] == "Amnesty International")
-    assert matching.set_choice(amnesty, SKIP)
-    SignatoryImport.objects.filter(pk=messy_import.pk).update(rows=rows)
-    writing.confirm(messy_import)
-    eff = letter.signatures.get(published_name="Electronic Frontier Foundaton")
-    assert eff.organisation_id == eff_pk
-    assert not letter.signatures.filter(published_name="Amnesty International").exists()
-    assert not Organisation.objects.filter(name="Amnesty International").exists()
+def test_confirmation_waits_until_every_row_is_decided(letter, source, known_signers):
+    signatory_import = preview(letter, source, (DATA / "messy.csv").read_bytes(), "messy.csv")
+    with pytest.raises(writing.ImportNotReady) as error:
+        confirm(signatory_import)
+    assert str(error.value).startswith("3 rows wait for your choice (lines 4, 6, 12)")
+    assert letter.signatures.count() == 1
+    assert SignatoryImport.objects.get().status == ImportStatus.PREVIEW
 
 
 def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, letter):
@@ -119,7 +122,7 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
         return write_history(model, *args)
 
     with mock.patch.object(writing, "_insert_history", failing), pytest.raises(DatabaseError):
-        writing.confirm(messy_import)
+        confirm(messy_import)
     assert failed
     after = {
         "organisations": Organisation.objects.count(),
@@ -133,20 +136,20 @@ def test_a_database_error_half_way_leaves_everything_unchanged(messy_import, let
     letter.refresh_from_db()
     assert letter.listed_count == 1
     # Nothing half-done blocks a second attempt.
-    writing.confirm(messy_import)
-    assert letter.signatures.count() == 8
+    confirm(messy_import)
+    assert letter.signatures.count() == 10
 
 
 def test_an_import_is_confirmed_once(messy_import, letter):
-    writing.confirm(messy_import)
+    confirm(messy_import)
     with pytest.raises(writing.ImportAlreadyDone):
-        writing.confirm(messy_import)
-    assert letter.signatures.count() == 8
+        confirm(messy_import)
+    assert letter.signatures.count() == 10
 
 
 def test_a_record_signed_meanwhile_is_skipped_not_doubled(messy_import, letter, five_rights):
     factories.SignatureFactory(letter=letter, organisation=five_rights)
-    report = writing.confirm(messy_import)
+    report = confirm(messy_import)
     row = next(row for row in messy_import.rows if row["name"] == "5 RIGHTS")
     assert row["outcome"] == "skipped"
     assert row["outcome_reason"] == "5Rights Foundation already signs this letter."
@@ -155,9 +158,11 @@ def test_a_record_signed_meanwhile_is_skipped_not_doubled(messy_import, letter, 
 
 def test_new_slugs_never_collide(letter, source):
     factories.OrganisationFactory(name="Taken Name Ltd", slug="same-name")
-    raw = reading.read_text("Same Name\nSame  name.\n")
-    signatory_import = writing.preview(letter, source, raw)
-    writing.confirm(signatory_import)
+    signatory_import = preview(letter, source, "Same Name\nSame  name!\n")
+    for row in signatory_import.rows:
+        matching.set_choice(row, "new")
+    signatory_import.save(update_fields=["rows"])
+    confirm(signatory_import)
     slugs = sorted(
         Organisation.objects.filter(name__startswith="Same").values_list("slug", flat=True)
     )
@@ -172,6 +177,57 @@ def write_csv(path, count, offset=0):
             writer.writerow([f"Signatory Organisation {number:05d}", "organisation", "France"])
 
 
+def test_command_close_policy_decides_the_rows_that_wait(letter, tmp_path, capsys, five_rights):
+    eff = factories.OrganisationFactory(name="Electronic Frontier Foundation")
+    path = tmp_path / "list.txt"
+    path.write_text("Electronic Frontier Foundaton\n5Rights Foundation\n", encoding="utf-8")
+    args = [letter.slug, str(path), "--source", "https://example.org/x"]
+    # No terminal to ask: nothing is written, and the rows to decide are listed.
+    with pytest.raises(CommandError, match="2 rows wait for a choice and there is no terminal"):
+        call_command("import_signatories", *args)
+    assert "line 1: 'Electronic Frontier Foundaton': close" in capsys.readouterr().out
+    assert not Signature.objects.exists() and not SignatoryImport.objects.exists()
+
+    call_command("import_signatories", *args, "--close=skip", "--dry-run")
+    assert "Preview (nothing written)" in capsys.readouterr().out
+    call_command("import_signatories", *args, "--close=match")
+    assert set(letter.signatures.values_list("organisation", "identity_basis")) == {
+        (eff.pk, IdentityBasis.CURATOR),
+        (five_rights.pk, IdentityBasis.CURATOR),
+    }
+
+
+def test_command_close_new_makes_new_records(letter, tmp_path, five_rights):
+    path = tmp_path / "list.txt"
+    path.write_text("5Rights Foundation\n", encoding="utf-8")
+    call_command(
+        "import_signatories", letter.slug, str(path), "--source", "https://e.org/", "--close=new"
+    )
+    assert Organisation.objects.filter(name="5Rights Foundation").count() == 2
+
+
+def test_command_reads_a_folder_of_one_yaml_file_per_signer(letter, tmp_path, capsys):
+    folder = tmp_path / "signed"
+    folder.mkdir()
+    (folder / "ada.yaml").write_text("name: Ada Lovelace\nlink: github.com/ada\n")
+    (folder / "hex.yml").write_text("name: 0x0000ff\n")
+    (folder / "notes.md").write_text("not a signer")
+    call_command(
+        "import_signatories",
+        letter.slug,
+        str(folder),
+        "--source",
+        "https://github.com/example/letter",
+        "--kind",
+        "individual",
+    )
+    assert sorted(letter.signatures.values_list("published_name", flat=True)) == [
+        "0x0000ff",
+        "Ada Lovelace",
+    ]
+    assert Person.objects.get(name="Ada Lovelace").website == "https://github.com/ada"
+
+
 def test_command_imports_ten_thousand_rows_then_nothing_on_a_second_run(
     letter, tmp_path, capsys, curator
 ):
@@ -181,7 +237,7 @@ def test_command_imports_ten_thousand_rows_then_nothing_on_a_second_run(
     call_command("import_signatories", *args, "--first-listed", "2021-03", "--user", "curator")
     output = capsys.readouterr()
     assert "Import #" in output.out and "created 10,000" in output.out
-    assert "20,000/20,000" in output.err
+    assert "Importing [" in output.err
     letter.refresh_from_db()
     assert letter.listed_count == 10_000
     assert set(letter.signatures.values_list("first_listed", flat=True)) == {"2021-03"}
@@ -230,7 +286,7 @@ def test_command_dry_run_writes_nothing(letter, tmp_path, capsys):
             ["letter-under-import", "list.csv", "--source", "https://e.org/", "--user", "nobody"],
             "No user",
         ),
-        (["letter-under-import", "bad.csv", "--source", "https://e.org/"], "one called 'name'"),
+        (["letter-under-import", "bad.csv", "--source", "https://e.org/"], "called 'name'"),
     ],
 )
 def test_command_refuses_bad_input_clearly(letter, tmp_path, monkeypatch, arguments, message):
@@ -279,16 +335,84 @@ def test_import_history_rows_are_those_simple_history_would_write(
     assert ours.history_user == user and ours.history_type == "+"
 
 
-def test_a_new_name_created_since_the_preview_is_matched_not_duplicated(letter, source):
-    signatory_import = writing.preview(letter, source, reading.read_text("Wombat Trust\n"))
+def test_a_name_signed_since_the_preview_is_not_listed_twice(letter, source):
+    signatory_import = preview(letter, source, "Wombat Trust\n")
     assert signatory_import.rows[0]["status"] == RowStatus.NEW
     meanwhile = factories.OrganisationFactory(name="Wombat Trust")
+    factories.SignatureFactory(letter=letter, organisation=meanwhile)
 
-    report = writing.confirm(signatory_import)
+    report = confirm(signatory_import)
 
     assert Organisation.objects.filter(name="Wombat Trust").count() == 1
-    assert letter.signatures.get().organisation == meanwhile
     [row] = signatory_import.rows
-    assert row["outcome"] == "signed"
-    assert row["outcome_reason"] == "Matched at confirmation: created since the preview."
-    assert report["outcomes"] == {"signed": 1}
+    assert row["outcome_reason"] == "Wombat Trust signed this letter since the preview."
+    assert report["outcomes"] == {"skipped": 1}
+
+
+def test_a_name_held_since_the_preview_is_no_evidence(letter, source):
+    """A record of that name made since (elsewhere) is not this signer by name alone."""
+    signatory_import = preview(letter, source, "Wombat Trust\n")
+    factories.OrganisationFactory(name="Wombat Trust")
+    confirm(signatory_import)
+    assert Organisation.objects.filter(name="Wombat Trust").count() == 2
+
+
+def download(client, letter, extension):
+    response = client.get(f"/letters/{letter.slug}/signatories.{extension}")
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("extension", ["csv", "json"])
+def test_the_sites_own_downloads_import_back_unchanged(client, letter, source, extension):
+    """Into another database's letter: the same names, kinds, roles, countries, statuses,
+    dates and sources; the records' own addresses join the records we hold."""
+    charity = factories.OrganisationFactory(name="Child Safety Charity", country="IE")
+    factories.SignatureFactory(
+        letter=letter,
+        organisation=charity,
+        published_name="Child Safety Charity (Ireland)",
+        role="Chief executive",
+        country="IE",
+        country_is_inferred=True,
+        first_listed="2020-02-06",
+        status=SignatureStatus.CONFIRMED,
+    )
+    person = factories.PersonFactory(name="Ada Lovelace")
+    factories.PersonSignatureFactory(
+        letter=letter,
+        person=person,
+        status=SignatureStatus.WITHDRAWN,
+        withdrawn_on="2021-03",
+        withdrawal_reason="Asked to be removed.",
+        first_listed="2020-02",
+    )
+    exported = download(client, letter, extension)
+    fields = [
+        "published_name",
+        "organisation",
+        "person",
+        "role",
+        "country",
+        "country_is_inferred",
+        "status",
+        "first_listed",
+        "withdrawn_on",
+        "position",
+    ]
+    before = list(letter.signatures.order_by("position").values_list(*fields))
+    sources_before = {
+        s.published_name: set(s.sources.values_list("url", flat=True))
+        for s in letter.signatures.all()
+    }
+    copy = factories.LetterFactory(title="A copy", slug="a-copy")
+
+    signatory_import = preview(copy, source, exported, f"signatories.{extension}")
+    assert [row["status"] for row in signatory_import.rows] == [RowStatus.EXACT, RowStatus.EXACT]
+    confirm(signatory_import)
+
+    after = list(copy.signatures.order_by("position").values_list(*fields))
+    assert after == before
+    for signature in copy.signatures.all():
+        assert signature.identity_basis == IdentityBasis.RECORD_URL
+        cited = set(signature.sources.values_list("url", flat=True))
+        assert cited == sources_before[signature.published_name] | {source.url}

@@ -65,17 +65,17 @@ def test_both_on_one_letter_become_one_signature_with_both_names_and_all_sources
         organisation=kept,
         published_name="5Rights Foundation",
         first_listed="2020-03-01",
+        sources=[first_source],
     )
-    mine.sources.add(first_source)
-    theirs = factories.SignatureFactory(
+    factories.SignatureFactory(
         letter=letter,
         organisation=copy,
         published_name="5 Rights",
         status=SignatureStatus.CONFIRMED,
         first_listed="2020-02-06",
-        country="United Kingdom",
+        country="GB",
+        sources=[second_source],
     )
-    theirs.sources.add(second_source)
     factories.SignatureFactory(letter=letter)  # someone else, to check the counts
 
     report = merge_organisations(kept, [copy])
@@ -88,7 +88,7 @@ def test_both_on_one_letter_become_one_signature_with_both_names_and_all_sources
     assert set(merged.sources.all()) == {first_source, second_source}
     assert merged.status == SignatureStatus.CONFIRMED
     assert merged.first_listed == "2020-02-06"
-    assert merged.country == "United Kingdom"
+    assert merged.country == "GB"
     letter.refresh_from_db()
     assert letter.listed_count == 2
     assert sorted(Signature.objects.filter(letter=letter).values_list("list_rank", flat=True)) == [
@@ -186,6 +186,39 @@ def test_old_url_answers_301_to_the_kept_record(client, duplicate):
     assert response.status_code == 301
     assert response["Location"] == "/organisations/5rights-foundation/"
     assert client.get("/organisations/never-existed/").status_code == 404
+
+
+def test_the_api_answers_an_old_slug_with_a_301(client, duplicate, db):
+    kept, copy = duplicate
+    factories.SignatureFactory(organisation=kept)
+    merge_organisations(kept, [copy])
+    person, merged = factories.PersonFactory(slug="kept"), factories.PersonFactory(slug="copy")
+    factories.PersonSignatureFactory(person=person)
+    merge_people(person, [merged])
+
+    for old, new in [
+        ("/api/v1/organisations/5-rights-org/", "/api/v1/organisations/5rights-foundation/"),
+        ("/api/v1/people/copy/", "/api/v1/people/kept/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new)
+        assert client.get(new).status_code == 200
+    assert client.get("/api/v1/organisations/never-existed/").status_code == 404
+
+
+def test_a_merge_appears_in_the_kept_records_history(duplicate, django_user_model):
+    kept, copy = duplicate
+    user = django_user_model.objects.create_user("merger")
+    moved = factories.SignatureFactory(organisation=copy)
+    merge_organisations(kept, [copy], user=user)
+
+    latest = kept.history.latest()
+    assert latest.history_change_reason == "Merged into this record: 5 Rights Org"
+    assert latest.history_user == user
+    moved.refresh_from_db()
+    assert moved.organisation == kept
+    assert moved.identity_basis == "curator"
+    assert moved.identity_evidence == f"Merged into 5Rights Foundation (#{kept.pk}) by merger."
 
 
 def test_old_person_url_answers_301(client, db):

@@ -10,16 +10,18 @@ from django.urls import reverse
 
 from letters.curation.forms import LetterAdminForm
 from letters.curation.publishing import publish, publishing_problems
-from letters.models import Letter, Signature, SignatureStatus, Visibility
+from letters.models import Letter, SignatureStatus, Visibility
 from tests import factories
 
 STAFF_NOTE = "INTERNAL: check the ITV source again before quoting"
 
 
 def sourced_signature(letter, **fields):
-    signature = factories.SignatureFactory(letter=letter, **fields)
-    signature.sources.add(factories.SourceFactory())
-    return signature
+    return factories.SignatureFactory(letter=letter, **fields)
+
+
+def unsourced_signature(letter, **fields):
+    return factories.SignatureFactory(letter=letter, sources=[], **fields)
 
 
 def test_public_get_404_for_a_draft(client, draft_letter):
@@ -61,20 +63,21 @@ def test_staff_see_the_public_page_of_a_published_letter_without_banner(
 
 def test_unsourced_listed_signatures_are_publishing_problems(draft_letter):
     sourced_signature(draft_letter, published_name="Sourced Org")
-    factories.SignatureFactory(letter=draft_letter, published_name="No Source Org")
-    factories.SignatureFactory(
-        letter=draft_letter, published_name="Pending Org", status=SignatureStatus.PENDING
-    )
+    unsourced_signature(draft_letter, published_name="No Source Org")
+    unsourced_signature(draft_letter, published_name="Pending Org", status=SignatureStatus.PENDING)
 
-    assert publishing_problems(draft_letter) == ["1 listed signature has no source: No Source Org."]
+    assert publishing_problems(draft_letter) == [
+        "1 signature has no source and will not be shown until one cites it: No Source Org."
+    ]
 
 
 def test_a_long_list_of_problems_names_ten_and_counts_the_rest(draft_letter):
-    factories.create_signatures(draft_letter, 12)
-    Signature.sources.through.objects.filter(signature__letter=draft_letter).delete()
+    for signature in factories.create_signatures(draft_letter, 12):
+        signature.sources.clear()
 
     (problem,) = publishing_problems(draft_letter)
-    assert problem.startswith("12 listed signatures have no source: Signatory 0001,")
+    assert problem.startswith("12 signatures have no source and will not be shown until one")
+    assert "cites it: Signatory 0001," in problem
     assert problem.endswith(" and 2 more.")
 
 
@@ -82,7 +85,7 @@ def test_bulk_publish_publishes_clean_drafts_and_refuses_the_others(db):
     clean = factories.LetterFactory(visibility=Visibility.DRAFT)
     sourced_signature(clean)
     unsourced = factories.LetterFactory(visibility=Visibility.DRAFT)
-    factories.SignatureFactory(letter=unsourced, published_name="Unsourced")
+    unsourced_signature(unsourced, published_name="Unsourced")
 
     result = publish(Letter.objects.filter(pk__in=[clean.pk, unsourced.pk]))
 
@@ -96,7 +99,7 @@ def test_bulk_publish_publishes_clean_drafts_and_refuses_the_others(db):
 
 
 def test_admin_publish_action_names_the_unsourced_signatures(admin_client, draft_letter):
-    factories.SignatureFactory(letter=draft_letter, published_name="Mystery Coalition")
+    unsourced_signature(draft_letter, published_name="Mystery Coalition")
 
     response = admin_client.post(
         reverse("admin:letters_letter_changelist"),
@@ -110,7 +113,7 @@ def test_admin_publish_action_names_the_unsourced_signatures(admin_client, draft
 
 
 def test_admin_form_refuses_to_publish_with_an_unsourced_signature(rf, admin_user, draft_letter):
-    factories.SignatureFactory(letter=draft_letter, published_name="Mystery Coalition")
+    unsourced_signature(draft_letter, published_name="Mystery Coalition")
     request = rf.get("/")
     request.user = admin_user
     form_class = site._registry[Letter].get_form(request, draft_letter)

@@ -23,16 +23,67 @@ def names(matches) -> list[str]:
     return [match.signer.name for match in matches]
 
 
-def test_the_civil_society_and_cdt_letters_share_five_named_organisations(client, demo_data):
+def test_five_organisations_on_both_demo_letters_by_name_only_are_not_counted_as_both(
+    client, demo_data
+):
+    """The demo data names them alike on both letters, and nothing more: no website, no
+    curated canonical name. So they are not claimed as one signer of both."""
     response = client.get(f"/compare/?a={CIVIL_SOCIETY}&b={CDT_TO_APPLE}")
 
     assert response.status_code == 200
-    both = names(response.context["comparison"].organisations["both"])
-    assert set(SIGNED_BOTH) <= set(both)
+    comparison = response.context["comparison"]
+    both = names(comparison.organisations["both"])
+    assert not set(SIGNED_BOTH) & set(both)
+    assert set(SIGNED_BOTH) <= set(names(comparison.organisations["only_a"]))
+    assert set(SIGNED_BOTH) <= set(names(comparison.organisations["only_b"]))
+    assert comparison.by_name_only["organisations"] >= len(SIGNED_BOTH)
     html = response.content.decode()
-    section = html[html.index("Signed both") : html.index("Only “")]
-    for name in SIGNED_BOTH:
-        assert name in section
+    assert "but nothing establishes that the two listings are the same signer" in html
+
+
+def test_a_name_alone_is_not_signing_both(db):
+    """Two GitHub-signed lists made "Alexander" one person on both letters."""
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    alexander = factories.PersonFactory(name="Alexander")
+    factories.PersonSignatureFactory(letter=a, person=alexander, identity_basis="new")
+    factories.PersonSignatureFactory(letter=b, person=alexander, identity_basis="name")
+
+    comparison = compare_letters(a, b)
+
+    assert comparison.people["both"] == []
+    assert names(comparison.people["only_a"]) == names(comparison.people["only_b"]) == ["Alexander"]
+    assert comparison.by_name_only == {"organisations": 0, "people": 1}
+
+
+@pytest.mark.parametrize(
+    "basis", ["url", "email_domain", "affiliation", "alias", "record_url", "curator"]
+)
+def test_evidence_or_a_curator_makes_one_signer_of_both(db, basis):
+    a, b = factories.LetterFactory(), factories.LetterFactory()
+    person = factories.PersonFactory(name="Alexander Volkov")
+    factories.PersonSignatureFactory(letter=a, person=person, identity_basis="new")
+    factories.PersonSignatureFactory(letter=b, person=person, identity_basis=basis)
+
+    assert names(compare_letters(a, b).people["both"]) == ["Alexander Volkov"]
+
+
+def test_co_signers_count_only_established_identities(db):
+    from letters.insight.cosigners import co_signers
+
+    first, second, third = (factories.LetterFactory() for _ in range(3))
+    hub = factories.OrganisationFactory(name="Hub")
+    friend = factories.OrganisationFactory(name="Friend")
+    namesake = factories.OrganisationFactory(name="Namesake")
+    for letter in (first, second, third):
+        factories.SignatureFactory(letter=letter, organisation=hub)
+        factories.SignatureFactory(letter=letter, organisation=friend)
+    factories.SignatureFactory(letter=first, organisation=namesake, identity_basis="new")
+    factories.SignatureFactory(letter=second, organisation=namesake, identity_basis="name")
+    factories.SignatureFactory(letter=third, organisation=namesake, identity_basis="name")
+
+    shared = {org.name: org.shared for org in co_signers(hub)}
+
+    assert shared == {"Friend": 3, "Namesake": 1}
 
 
 def test_an_organisation_published_under_two_names_is_matched_once(db, five_rights):
@@ -140,13 +191,13 @@ def test_comparison_queries_do_not_grow_with_signatures(client, db, django_asser
     url = f"/compare/?a={a.slug}&b={b.slug}"
     client.get(url)  # warm the content version in the cache
     # The two letters and the form's two lists of letters, then for organisations and for
-    # people: three groups each counted and listed, and the second letter's signatures of
-    # those who signed both.
-    with django_assert_num_queries(4 + 2 * 7):
+    # people: three groups each counted and listed, the second letter's signatures of
+    # those who signed both, and the count of those on both by name only.
+    with django_assert_num_queries(4 + 2 * 8):
         client.get(url)
     factories.create_signatures(a, 60)
     factories.create_signatures(b, 60)
-    with django_assert_num_queries(4 + 2 * 7):
+    with django_assert_num_queries(4 + 2 * 8):
         response = client.get(url)
     assert shared.name in names(response.context["comparison"].organisations["both"])
     assert Letter.objects.count() == 2

@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from letters.curation import matching, reading, writing
+from letters.curation import matching
 from letters.curation.merging import merge_organisations
 from letters.curation.rows import NEW
 from letters.lib.slugs import BASE_MAX_LENGTH, unique_slug
 from letters.models import Organisation, OrganisationRedirect, Person, PersonRedirect
 from tests import factories
+from tests.curation.conftest import confirm, preview
 
 
 def nothing_taken(slug: str) -> bool:
@@ -123,12 +124,12 @@ def test_a_sign_up_never_takes_a_merged_records_old_url(
 def test_an_import_never_takes_a_merged_records_old_url(curator, merged_away):
     letter = factories.LetterFactory(slug="imported-letter")
     source = factories.SourceFactory(url="https://example.org/list")
-    signatory_import = writing.preview(letter, source, reading.read_text("5-Rights Org\n"))
+    signatory_import = preview(letter, source, "5-Rights Org\n")
     rows = signatory_import.rows
     assert matching.set_choice(rows[0], NEW)
     signatory_import.save(update_fields=["rows"])
 
-    writing.confirm(signatory_import, user=curator)
+    confirm(signatory_import, curator)
 
     assert Organisation.objects.get(name="5-Rights Org").slug == "5-rights-org-2"
     assert OrganisationRedirect.objects.get(old_slug="5-rights-org").organisation == merged_away

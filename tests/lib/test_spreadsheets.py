@@ -12,7 +12,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from letters.curation.rows import RowStatus, check_row
+from letters.curation.rows import ImportDefaults, RowStatus, check_row
 from letters.lib.spreadsheets import neutralise, starts_like_formula
 from letters.models import SignerKind, SignupRequest
 from tests import factories
@@ -50,7 +50,7 @@ def test_a_cell_that_starts_like_a_formula_is_neutralised_with_a_quote(text, is_
 
 @pytest.mark.parametrize(("text", "is_formula", "kept"), CELLS)
 def test_an_import_refuses_a_name_that_still_starts_like_a_formula(text, is_formula, kept):
-    row = check_row({"line": 2, "name": text}, SignerKind.ORGANISATION, "")
+    row = check_row({"line": 2, "name": text}, ImportDefaults(SignerKind.ORGANISATION), "")
 
     if kept is None:
         assert row["status"] == RowStatus.INVALID

@@ -29,11 +29,11 @@ def letter(published_letter):
             letter=published_letter, published_name=name, **signer, **fields
         )
 
-    sign("UK charity", country="United Kingdom", first_listed="2020-02-06", status="confirmed")
-    sign("French charity", country="France", first_listed="2020-01")
-    sign("UK professor", person=True, country="United Kingdom", first_listed="2019-12-31")
+    sign("UK charity", country="GB", first_listed="2020-02-06", status="confirmed")
+    sign("French charity", country="FR", first_listed="2020-01")
+    sign("UK professor", person=True, country="GB", first_listed="2019-12-31")
     sign("Withdrawn NGO", status="withdrawn", withdrawn_on="2020-03-01", first_listed="2020")
-    sign("Pending NGO", status=SignatureStatus.PENDING, country="United Kingdom")
+    sign("Pending NGO", status=SignatureStatus.PENDING, country="GB")
     sign("Rejected NGO", status=SignatureStatus.REJECTED)
     return published_letter
 
@@ -57,6 +57,8 @@ def test_a_letters_signatures_are_its_public_ones_in_list_order(client, letter):
     [
         ("?status=confirmed", ["UK charity"]),
         ("?status=withdrawn", ["Withdrawn NGO"]),
+        ("?country=GB", ["UK charity", "UK professor"]),
+        # A name, as links made before countries were codes give it, is read as its code.
         ("?country=United%20Kingdom", ["UK charity", "UK professor"]),
         ("?kind=individual", ["UK professor"]),
         ("?kind=organisation&country=United+Kingdom", ["UK charity"]),

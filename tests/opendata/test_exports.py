@@ -30,19 +30,19 @@ def csv_rows(response) -> list[dict]:
 @pytest.fixture
 def letter(published_letter):
     """Three public signatures (one with two sources) and two that are not public."""
-    charity = factories.OrganisationFactory(name="Child Safety Charity", country="Ireland")
-    first = factories.SignatureFactory(
+    charity = factories.OrganisationFactory(name="Child Safety Charity", country="IE")
+    factories.SignatureFactory(
         letter=published_letter,
         organisation=charity,
         published_name="Child Safety Charity Ltd",
-        country="Ireland",
+        country="IE",
         country_is_inferred=True,
         status=SignatureStatus.CONFIRMED,
         first_listed="2020-02-06",
-    )
-    first.sources.add(
-        factories.SourceFactory(url="https://b.example.org/list"),
-        factories.SourceFactory(url="https://a.example.org/list"),
+        sources=[
+            factories.SourceFactory(url="https://b.example.org/list"),
+            factories.SourceFactory(url="https://a.example.org/list"),
+        ],
     )
     factories.PersonSignatureFactory(
         letter=published_letter,
@@ -77,7 +77,7 @@ def test_csv_lists_public_signatures_in_list_order_with_a_header(client, letter)
         "canonical_name": "Child Safety Charity",
         "kind": "organisation",
         "role": "",
-        "country": "Ireland",
+        "country": "IE",
         "country_is_inferred": "true",
         "status": "confirmed",
         "first_listed": "2020-02-06",

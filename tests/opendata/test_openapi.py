@@ -56,14 +56,14 @@ def public_data(db) -> dict:
     letter.documents.add(factories.SourceFactory(kind="letter"))
     letter.coverage.add(factories.SourceFactory())
     factories.ReportedCountFactory(letter=letter)
-    organisation = factories.OrganisationFactory(name="Walked Organisation", country="France")
+    organisation = factories.OrganisationFactory(name="Walked Organisation", country="FR")
     factories.OrganisationAliasFactory(organisation=organisation)
     person = factories.PersonFactory(name="Walked Person")
     factories.AddresseeFactory(letter=letter, person=person)
     factories.AddresseeFactory(letter=letter, name="All platforms")
     factories.OrganiserFactory(letter=letter, organisation=organisation)
     signature = factories.SignatureFactory(
-        letter=letter, organisation=organisation, first_listed="2020-02", country="France"
+        letter=letter, organisation=organisation, first_listed="2020-02", country="FR"
     )
     signature.sources.add(factories.SourceFactory())
     factories.PersonSignatureFactory(

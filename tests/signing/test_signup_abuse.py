@@ -181,11 +181,12 @@ def test_an_organisation_needs_a_contact_name(client, hosted, nothing_written):
 
 
 def test_the_form_is_shown_again_with_what_was_typed(client, hosted, nothing_written):
-    data = factories.sign_form(name="=1+1", country="Wales")
+    data = factories.sign_form(name="=1+1", affiliation="Welsh Society", country="GB")
 
     html = client.post(sign_url(hosted), data).content.decode()
 
-    assert 'value="Wales"' in html
+    assert 'value="Welsh Society"' in html
+    assert '<option value="GB" selected>United Kingdom</option>' in html
     assert "cannot start with" in html
 
 
