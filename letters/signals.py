@@ -22,6 +22,7 @@ from .models import (
     RateLimitHit,
     SignatoryImport,
     Signature,
+    SignupLink,
     SignupRequest,
 )
 from .page_cache import public_content_changed
@@ -102,7 +103,14 @@ def invalidate_public_pages(sender: type[Model], using: str, **kwargs: Any) -> N
 # Any change to the tracker's data can show on a public page, except signatures that
 # never were public (handled above) and the private records of public submissions, so a
 # flood of sign-ups (or of refused ones) keeps the cache.
-PRIVATE_MODELS = {Signature, SignupRequest, CorrectionRequest, RateLimitHit, SignatoryImport}
+PRIVATE_MODELS = {
+    Signature,
+    SignupRequest,
+    SignupLink,
+    CorrectionRequest,
+    RateLimitHit,
+    SignatoryImport,
+}
 for model in apps.get_app_config("letters").get_models():
     # History rows (django-simple-history) follow a change that already invalidated.
     is_history = model.__name__.startswith("Historical")

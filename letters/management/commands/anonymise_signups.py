@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
+from letters.models import CorrectionRequest, RateLimitHit, SignupLink, SignupRequest
 
 
 class Command(BaseCommand):
@@ -28,9 +28,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, days: int, **options: Any) -> None:
         now = timezone.now()
         cutoff = now - timedelta(days=days)
-        signups = SignupRequest.objects.filter(
-            created_at__lt=cutoff, anonymised_at__isnull=True
-        ).update(email="", email_key="", contact_name="", ip_address=None, anonymised_at=now)
+        old_signups = SignupRequest.objects.filter(created_at__lt=cutoff)
+        signups = old_signups.filter(anonymised_at__isnull=True).update(
+            email="",
+            email_key="",
+            email_domain="",
+            contact_name="",
+            ip_address=None,
+            anonymised_at=now,
+        )
+        # Their links expired long ago.
+        SignupLink.objects.filter(request__in=old_signups).delete()
         corrections = (
             CorrectionRequest.objects.filter(created_at__lt=cutoff)
             .exclude(email="", ip_address__isnull=True)
