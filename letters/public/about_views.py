@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from letters.models import LISTED_STATUSES, PUBLIC_STATUSES, Letter, SignatureStatus
 from letters.page_cache import cached_public_page
 
-from .statuses import STATUS_EXPLANATIONS
+from .statuses import SITE_SIGNUP_CASES, STATUS_EXPLANATIONS
 
 
 @require_GET
@@ -42,7 +42,8 @@ def signature_statuses(request: HttpRequest) -> HttpResponse:
         }
         for status in SignatureStatus
     ]
-    return render(request, "letters/public/statuses.html", {"statuses": statuses})
+    context = {"statuses": statuses, "site_signup_cases": SITE_SIGNUP_CASES}
+    return render(request, "letters/public/statuses.html", context)
 
 
 @require_GET

@@ -82,8 +82,13 @@ def test_csv_lists_public_signatures_in_list_order_with_a_header(client, letter)
         "status": "confirmed",
         "first_listed": "2020-02-06",
         "withdrawn_on": "",
+        "withdrawal_reason": "",
         "source_urls": "https://a.example.org/list https://b.example.org/list",
         "canonical_url": "http://testserver/organisations/child-safety-charity/",
+        "signed_on_site_on": "",
+        "verification": "",
+        "verified_domain": "",
+        "verification_method": "",
     }
     assert rows[1]["kind"] == "individual"
     assert rows[1]["withdrawn_on"] == "2020-03-01"
