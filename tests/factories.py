@@ -229,6 +229,7 @@ class SignupRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.SignupRequest
+        skip_postgeneration_save = True  # its link is a row of its own
 
     class Params:
         token = factory.Sequence(lambda n: f"test-token-{n}")

@@ -33,7 +33,6 @@ from letters.signing.services import hash_token
 from tests import factories
 from tests.signing.helpers import new_ip, row_counts
 
-
 # Every field of the organisation sign form a visitor types into.
 ORGANISATION_FIELDS = ["name", "website", "country", "contact_name", "role", "email", "started"]
 
@@ -151,7 +150,9 @@ def test_a_sign_up_of_no_known_kind_is_refused_and_asks_who_signs(
     assert response.status_code == 400
     assert response.context["form"] is None
     assert response.context["kind_form"].errors["kind"]
-    assert "Choose whether you sign as yourself or for an organisation." in response.content.decode()
+    assert (
+        "Choose whether you sign as yourself or for an organisation." in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
