@@ -242,8 +242,11 @@ class SignupRequestAdmin(admin.ModelAdmin):
         return [trending, *super().get_urls()]
 
     def trending_view(self, request: HttpRequest) -> HttpResponse:
-        """The email domains and addresses sending a letter the most requests lately."""
-        if not self.has_view_permission(request):
+        """The email domains and addresses sending a letter the most requests lately.
+
+        For whoever moderates signatures (curators included): the signature list already
+        shows them where each sign-up came from."""
+        if not request.user.has_perm("letters.change_signature"):
             raise PermissionDenied
         form = TrendingForm(request.GET or None)
         hours = trends.DEFAULT_WINDOW
@@ -254,7 +257,7 @@ class SignupRequestAdmin(admin.ModelAdmin):
         context: dict[str, object] = {
             **self.admin_site.each_context(request),
             "title": "Trending sign-up sources",
-            "opts": self.model._meta,
+            "opts": Signature._meta,  # its breadcrumbs lead to the moderation queue
             "form": form,
             "hours": hours,
             "window": trends.WINDOWS[hours],
