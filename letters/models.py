@@ -1451,6 +1451,9 @@ class SignupLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Private: who asked for this link."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -249,6 +249,7 @@ class SignupRequestFactory(factory.django.DjangoModelFactory):
         factory_related_name="request",
         token_hash=factory.LazyAttribute(lambda o: hash_token(o.factory_parent.token)),
         expires_at=factory.SelfAttribute("..expires_at"),
+        ip_address=factory.SelfAttribute("..ip_address"),
     )
 
 

@@ -28,6 +28,7 @@ def forwards(apps, schema_editor):
                 token_hash=request.token_hash,
                 created_at=request.created_at,
                 expires_at=request.expires_at,
+                ip_address=request.ip_address,
             )
         )
         domain = request.email_key.rpartition("@")[2]

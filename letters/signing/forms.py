@@ -63,15 +63,17 @@ class PublicForm(forms.Form):
 
 
 def public_name_field(
-    label: str | None = None, *, required: bool = True, help_text: str = ""
+    label: str | None = None, *, required: bool = True, help_text: str = "", missing: str = ""
 ) -> forms.CharField:
-    """A name or a short text shown on a public page, as the sign form asks for them."""
+    """A name or a short text shown on a public page, as the sign form asks for them;
+    `missing` says what to give when a required one is left empty."""
     return forms.CharField(
         label=label,
         max_length=200,
         required=required,
         help_text=help_text,
         validators=[validate_public_name],
+        error_messages={"required": missing} if missing else None,
     )
 
 
@@ -98,6 +100,10 @@ _KEPT_PRIVATE = (
 )
 
 
+_MISSING_EMAIL = "Give an email address: we send the confirmation link there."
+_MISSING_CONSENT = "Tick the box: we publish nothing without your agreement."
+
+
 class SignForm(PublicForm):
     """What every signer gives; each kind of signer has its own form below, which says
     what it publishes and sends its kind back as a hidden field."""
@@ -110,6 +116,7 @@ class SignForm(PublicForm):
         label="Email address",
         max_length=_EMAIL_MAX_LENGTH,
         help_text="To confirm your signature. Never published.",
+        error_messages={"required": _MISSING_EMAIL},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -126,7 +133,7 @@ class IndividualSignForm(SignForm):
     kind_label = "an individual"
     field_order = ["name", "affiliation", "country", "email", "consent"]
 
-    name = public_name_field("Your full name")
+    name = public_name_field("Your full name", missing="Give your full name.")
     affiliation = public_name_field(
         "Affiliation",
         required=False,
@@ -136,7 +143,8 @@ class IndividualSignForm(SignForm):
         label=(
             "I am the person named above, and I agree that my name, affiliation and country "
             f"are published on this letter's page. {_KEPT_PRIVATE}"
-        )
+        ),
+        error_messages={"required": _MISSING_CONSENT},
     )
 
 
@@ -145,7 +153,9 @@ class OrganisationSignForm(SignForm):
     kind_label = "an organisation"
     field_order = ["name", "website", "country", "contact_name", "role", "email", "consent"]
 
-    name = public_name_field("Name of the organisation")
+    name = public_name_field(
+        "Name of the organisation", missing="Give the name of the organisation you sign for."
+    )
     website = forms.URLField(
         label="Organisation website",
         max_length=300,
@@ -157,6 +167,7 @@ class OrganisationSignForm(SignForm):
     contact_name = public_name_field(
         "Your full name",
         help_text="Published only if we cannot verify that you sign for the organisation.",
+        missing="Give your own full name, as the person signing for the organisation.",
     )
     role = public_name_field("Your role at the organisation", required=False)
     email = forms.EmailField(
@@ -164,13 +175,15 @@ class OrganisationSignForm(SignForm):
         max_length=_EMAIL_MAX_LENGTH,
         help_text="To confirm your signature and verify that you sign for the organisation. "
         "Never published.",
+        error_messages={"required": _MISSING_EMAIL},
     )
     consent = forms.BooleanField(
         label=(
             "I may sign for this organisation, and I agree that its name is published on this "
             "letter's page; or, until you verify that I sign for it, my own name with the "
             f"organisation as my affiliation. {_KEPT_PRIVATE}"
-        )
+        ),
+        error_messages={"required": _MISSING_CONSENT},
     )
 
 

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -116,6 +116,11 @@ def submit(letter: Letter, action: str, data: dict[str, Any], ip_address: str | 
             raise RateLimited
         if existing is not None and existing.confirmed_at is not None:
             return Submission(existing, None)
+        expires_at = timezone.now() + timedelta(hours=settings.SIGNUP_CONFIRMATION_HOURS)
+        if existing is not None:
+            # The same request again (a lost email): a fresh link, still one row.
+            existing.expires_at = expires_at
+            existing.save(update_fields=["expires_at"])
         request = existing or SignupRequest.objects.create(
             letter=letter,
             action=action,
@@ -132,33 +137,30 @@ def submit(letter: Letter, action: str, data: dict[str, Any], ip_address: str | 
             contact_name=data.get("contact_name", ""),
             reason=data.get("reason", ""),
             ip_address=ip_address,
-            expires_at=timezone.now(),  # set with its first link, just below
+            expires_at=expires_at,
         )
-        return Submission(request, _new_link(request))
+        return Submission(request, _new_link(request, expires_at, ip_address))
 
 
 def _is_repeat(request: SignupRequest, ip_address: str | None) -> bool:
-    """The same pending request from the same address, whose link went out moments ago."""
-    if request.confirmed_at is not None or request.ip_address != ip_address:
+    """The same pending request from the address its newest link went to, moments ago."""
+    if request.confirmed_at is not None:
         return False
     newest = request.links.order_by("-created_at").first()
     return (
         newest is not None
+        and newest.ip_address == ip_address
         and not newest.is_expired
-        and (newest.created_at > timezone.now() - REPEAT_WINDOW)
+        and newest.created_at > timezone.now() - REPEAT_WINDOW
     )
 
 
-def _new_link(request: SignupRequest) -> str:
+def _new_link(request: SignupRequest, expires_at: datetime, ip_address: str | None) -> str:
     """A new confirmation link for `request`; its earlier links keep working."""
     token, token_hash = _new_token()
-    now = timezone.now()
-    expires_at = now + timedelta(hours=settings.SIGNUP_CONFIRMATION_HOURS)
     SignupLink.objects.create(
-        request=request, token_hash=token_hash, created_at=now, expires_at=expires_at
+        request=request, token_hash=token_hash, expires_at=expires_at, ip_address=ip_address
     )
-    request.expires_at = expires_at
-    request.save(update_fields=["expires_at"])
     return token
 
 

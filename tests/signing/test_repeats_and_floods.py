@@ -100,9 +100,16 @@ def test_the_same_request_from_another_address_sends_a_fresh_link(client, hosted
     post_sign(client, hosted, factories.sign_form(), "203.0.113.83")
 
     post_sign(client, hosted, factories.sign_form(), "203.0.113.84")
+    double_click = post_sign(client, hosted, factories.sign_form(), "203.0.113.84")
 
+    assert answer(double_click) == thanks(hosted)
     assert len(links_in_outbox()) == 2
-    assert SignupRequest.objects.get().links.count() == 2
+    request = SignupRequest.objects.get()
+    assert request.ip_address == "203.0.113.83"  # who first asked, for the moderators
+    assert list(request.links.order_by("created_at").values_list("ip_address", flat=True)) == [
+        "203.0.113.83",
+        "203.0.113.84",
+    ]
 
 
 def test_a_repeat_does_not_dodge_the_limit_once_the_first_link_expired(client, hosted):

@@ -172,7 +172,10 @@ def test_an_organisation_without_a_contact_name_gets_its_form_back_with_the_erro
     assert form_fields(html).fields == ORGANISATION_FIELDS
     assert 'value="Wales"' in html and 'value="Open Rights Group"' in html
     assert '<div class="form-errors" role="alert">' in html
-    assert '<a href="#id_contact_name">Your full name: This field is required.</a>' in html
+    assert (
+        '<a href="#id_contact_name">Your full name: Give your own full name, as the person '
+        "signing for the organisation.</a>"
+    ) in html
     contact = re.search(r'<input[^>]*name="contact_name"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in contact
     assert 'aria-describedby="id_contact_name_helptext id_contact_name_error"' in contact

@@ -211,7 +211,10 @@ def test_an_organisation_needs_the_name_of_who_signs_for_it_and_the_form_says_wh
     assert_refused(response, "contact_name")
     html = response.content.decode()
     assert '<label for="id_contact_name">Your full name <span class="required">(required)' in html
-    assert '<a href="#id_contact_name">Your full name: This field is required.</a>' in html
+    assert (
+        '<a href="#id_contact_name">Your full name: Give your own full name, as the person '
+        "signing for the organisation.</a>"
+    ) in html
     assert 'aria-describedby="id_contact_name_helptext id_contact_name_error"' in html
     assert 'id="id_contact_name_error"' in html
 
