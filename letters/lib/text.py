@@ -41,22 +41,3 @@ def website_domain(url: str) -> str:
     'nspcc.org.uk'. Addresses typed without a scheme are read as hosts."""
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.")
-
-
-# Characters Unicode classes as letters or symbols that still show nothing: the Hangul
-# fillers (U+3164 alone is a favourite "invisible name"), the Braille blank and the Khmer
-# inherent vowels.
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
-# Marks (accents with nothing to sit on), separators, controls, format characters and
-# unassigned code points: none of them draws a name by itself.
-_DRAWS_NOTHING = frozenset({"Mn", "Mc", "Me", "Zs", "Zl", "Zp", "Cc", "Cf", "Cn"})
-
-
-def is_invisible(name: str) -> bool:
-    """True when `name` would show as nothing on a page: empty, or made only of spaces,
-    combining marks, control and format characters and blank-looking letters such as
-    U+3164 HANGUL FILLER. One visible character is enough: U+3164 followed by 'Ada' is
-    visible; U+3164 alone, or two combining accents (U+0301 U+0302), are not."""
-    return all(
-        char in _BLANK_LETTERS or unicodedata.category(char) in _DRAWS_NOTHING for char in name
-    )

@@ -5,8 +5,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from letters.lib.names import invisible_name_reason, is_invisible_name
 from letters.lib.spreadsheets import starts_like_formula
-from letters.lib.text import is_invisible
 
 _URL_IN_TEXT = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|org|net|io|ru|cn|info|xyz)\b)", re.I)
 # Alphabets whose letters look alike ('а' is Cyrillic, 'a' Latin): one word written in two
@@ -45,8 +45,8 @@ def validate_public_name(value: str) -> None:
     from another, as in a Cyrillic 'а' inside a Latin name)."""
     _refuse_invisible_controls(value)
     validate_public_text(value)
-    if is_invisible(value):
-        raise ValidationError("This name would show as nothing: type it in visible letters.")
+    if is_invisible_name(value):
+        raise ValidationError(invisible_name_reason(value))
     if starts_like_formula(value):
         raise ValidationError("A name cannot start with =, +, - or @.")
     for word in _WORD.findall(value):

@@ -235,7 +235,7 @@ def test_a_name_that_would_show_as_nothing_is_refused(client, hosted, name):
     response = client.post(sign_url(hosted), factories.sign_form(name=name))
 
     assert response.status_code == 400
-    assert "would show as nothing" in str(response.context["form"].errors["name"])
+    assert "shows no visible character" in str(response.context["form"].errors["name"])
 
 
 @pytest.mark.parametrize(
