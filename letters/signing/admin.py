@@ -73,7 +73,7 @@ class SignupModerationActions(SignatureStatusActions):
         return [*super().get_list_filter(request), VerificationFilter]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Signature | None = None) -> list[str]:
-        return [
+        fields = [
             *super().get_readonly_fields(request, obj),
             "verification_for_moderators",
             "signed_on_site_at",
@@ -81,6 +81,11 @@ class SignupModerationActions(SignatureStatusActions):
             "verification_method",
             "claimed_organisation",
         ]
+        if obj is not None and obj.claimed_organisation_id:
+            # An unverified claim becomes the organisation's only through the verification
+            # action, which records how it was verified.
+            fields += ["organisation", "person"]
+        return fields
 
     @admin.display(description="Verification")
     def verification_for_moderators(self, signature: Signature) -> str:

@@ -243,6 +243,7 @@ def test_a_curator_records_how_a_claim_was_verified_and_it_becomes_the_organisat
     asked = moderate(curator_client, "record_verification", signature)
     assert asked.status_code == 200
     assert "claims to be Barnardo" in asked.content.decode()
+    assert 'value="Verify 1 sign-up"' in asked.content.decode()
     done = moderate(curator_client, "record_verification", signature, apply="1", method=method)
 
     assert [str(m) for m in done.context["messages"]] == ["1 sign-up verified."]
@@ -344,3 +345,16 @@ def test_the_statuses_page_explains_each_kind_of_site_provenance(client, db):
     ]:
         assert f'<dt id="{anchor}">“{shown_as}' in html
     assert "with the organisation as their affiliation" in html
+
+
+def test_a_claims_signer_cannot_be_swapped_by_hand_only_verified(
+    client, curator_client, hosted, barnardos
+):
+    signature = sign_up(client, hosted, as_barnardos("jane@gmail.com"))
+    url = reverse("admin:letters_signature_change", args=[signature.pk])
+
+    form = curator_client.get(url).context["adminform"].form
+
+    assert "organisation" not in form.fields and "person" not in form.fields
+    html = curator_client.get(url).content.decode()
+    assert "claims to be Barnardo&#x27;s: unverified" in html
