@@ -114,7 +114,8 @@ def record_curator_verification(
     """
     with transaction.atomic():
         signature = (
-            Signature.objects.select_for_update()
+            # Only the signature's row: PostgreSQL cannot lock the nullable side of a join.
+            Signature.objects.select_for_update(of=("self",))
             .select_related("claimed_organisation", "person")
             .get(pk=signature.pk)
         )
