@@ -167,6 +167,10 @@ class SignatureOfSignerInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("letter")
 
 
+class SignatureOfOrganisationInline(SignatureOfSignerInline):
+    fk_name = "organisation"  # not `claimed_organisation`, an unverified sign-up's claim
+
+
 class EndorsementOfEndorserInline(ReadOnlyInline):
     model = Endorsement
     fields = ("letter", "office", "date", "stance", "source")
@@ -184,7 +188,7 @@ class OrganisationAdmin(MergeAdminMixin, HttpsByDefault, HistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [OrganisationAliasInline, SignatureOfSignerInline, EndorsementOfEndorserInline]
+    inlines = [OrganisationAliasInline, SignatureOfOrganisationInline, EndorsementOfEndorserInline]
     merge = staticmethod(merge_organisations)
 
 
@@ -452,6 +456,7 @@ class SignatureAdmin(SignupModerationActions, HistoryAdmin):
         "mark_rejected",
         "reject_same_ip",
         "reject_same_email_domain",
+        "record_verification",
     ]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Open letters, who signed them, who endorsed them, and the public sources for each fact."""
 
 from collections.abc import Collection, Container, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
 from django.db import models, transaction
@@ -8,6 +9,7 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from . import page_scopes, signature_list
@@ -1036,6 +1038,39 @@ class Signature(models.Model):
         help_text="Place among the letter's public signatures, kept by the app; empty when "
         "not public.",
     )
+    # Signed through this site's form (letters/signing/): where the signature came from and
+    # how the signer was verified, shown beside it publicly (`site_provenance`).
+    signed_on_site_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the signer confirmed their email address on this site; empty for "
+        "signatures taken from a published source.",
+    )
+    verified_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        editable=False,
+        help_text="The organisation's website domain, at which the signer confirmed their "
+        "email address.",
+    )
+    verification_method = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="How a curator verified that the signer speaks for this name (shown "
+        'publicly: say how, name no private person). Recorded with the action "Record how '
+        'the selected sign-ups were verified".',
+    )
+    claimed_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="unverified_claims",
+        help_text="The organisation the signer said they sign for, not verified: listed as "
+        "an individual with it as affiliation until a curator records how it was verified.",
+    )
 
     objects = SignatureManager.from_queryset(SignatureQuerySet)()
     history = HistoricalRecords(excluded_fields=["search_text", "list_rank", "sourced"])
@@ -1082,6 +1117,15 @@ class Signature(models.Model):
                 condition=Q(status=SignatureStatus.WITHDRAWN)
                 | Q(withdrawn_on__isnull=True, withdrawal_reason=""),
                 name="signature_withdrawal_only_when_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on_site_at__isnull=False)
+                | Q(verified_domain="", verification_method="", claimed_organisation__isnull=True),
+                name="signature_verification_only_for_site_signups",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_organisation__isnull=True) | Q(person__isnull=False),
+                name="signature_claim_only_by_a_person",
             ),
         ]
         indexes = [
@@ -1177,6 +1221,61 @@ class Signature(models.Model):
     @property
     def display_withdrawn_on(self) -> str:
         return format_partial_date(self.withdrawn_on)
+
+    @property
+    def verification(self) -> str | None:
+        return self.verification_of(
+            self.signed_on_site_at, self.verified_domain, self.verification_method
+        )
+
+    @staticmethod
+    def verification_of(
+        signed_on_site_at: datetime | None, verified_domain: str, verification_method: str
+    ) -> str | None:
+        """How a signature made on this site was verified: "domain", "curator" or "none";
+        None for a signature from a published source. Static, for the downloads, which
+        read plain values."""
+        if signed_on_site_at is None:
+            return None
+        if verified_domain:
+            return "domain"
+        return "curator" if verification_method else "none"
+
+    @staticmethod
+    def day_signed_on_site(signed_on_site_at: datetime | None) -> str | None:
+        """The day the signer confirmed on this site, as the site's time zone has it."""
+        if signed_on_site_at is None:
+            return None
+        return timezone.localtime(signed_on_site_at).date().isoformat()
+
+    @property
+    def verification_summary(self) -> str:
+        """How the signer of a signature made on this site was verified, in words:
+        "verified from barnardos.org.uk", "verified by our curators: …", "not verified",
+        or "affiliation not verified" for the individual an unverified claim to sign for
+        an organisation is listed as. Empty for a signature from a published source."""
+        if self.signed_on_site_at is None:
+            return ""
+        parts = []
+        if self.verified_domain:
+            parts.append(f"verified from {self.verified_domain}")
+        if self.verification_method:
+            parts.append(f"verified by our curators: {self.verification_method}")
+        if not parts:
+            parts.append(
+                "affiliation not verified" if self.claimed_organisation_id else "not verified"
+            )
+        return "; ".join(parts)
+
+    @property
+    def site_provenance(self) -> str:
+        """Where a signature made on this site comes from, in words for readers: "Signed
+        on this site on 3 March 2026; email confirmed; verified from barnardos.org.uk".
+        Empty for a signature from a published source (its sources say where it is from)."""
+        if self.signed_on_site_at is None:
+            return ""
+        signed_on = date_format(timezone.localtime(self.signed_on_site_at), "j F Y")
+        return f"Signed on this site on {signed_on}; email confirmed; {self.verification_summary}"
 
 
 # ---------------------------------------------------------------------------
@@ -1414,11 +1513,13 @@ class SignupRequest(models.Model):
     email_key = models.CharField(
         max_length=254, blank=True, db_index=True, help_text="Normalised email, for duplicates."
     )
+    email_domain = models.CharField(
+        max_length=254, blank=True, editable=False, help_text="For rate limits and trends."
+    )
     reason = models.TextField(blank=True, max_length=1000, help_text="Withdrawals only.")
     ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Private.")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="When the newest link emailed for it expires.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     signature = models.ForeignKey(
@@ -1437,6 +1538,9 @@ class SignupRequest(models.Model):
             models.Index(fields=["letter", "action", "name_key"], name="signup_letter_name_idx"),
             # Retention: WHERE created_at < ? AND anonymised_at IS NULL.
             models.Index(fields=["created_at"], name="signup_created_idx"),
+            # A letter's trending domains and addresses: WHERE letter_id = ? AND
+            # created_at >= ? GROUP BY email_domain (or ip_address).
+            models.Index(fields=["letter", "created_at"], name="signup_letter_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1454,9 +1558,31 @@ class SignupRequest(models.Model):
     def is_expired(self) -> bool:
         return self.confirmed_at is None and self.expires_at <= timezone.now()
 
+
+class SignupLink(models.Model):
+    """One confirmation link emailed for a sign-up or withdrawal request.
+
+    Each link works until it expires: asking again for a lost email sends a fresh link
+    and leaves the one already in the inbox working. Only a hash of the token is kept.
+    """
+
+    request = models.ForeignKey(SignupRequest, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Private: who asked for this link."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Link for {self.request} (expires {self.expires_at:%Y-%m-%d %H:%M})"
+
     @property
-    def email_domain(self) -> str:
-        return self.email_key.rpartition("@")[2]
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
 
 class CorrectionKind(models.TextChoices):

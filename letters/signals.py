@@ -35,6 +35,7 @@ from .models import (
     Response,
     SignatoryImport,
     Signature,
+    SignupLink,
     SignupRequest,
     Source,
     Topic,
@@ -226,6 +227,7 @@ def keep_sourced_after_source_delete(
 # changes). History rows (django-simple-history) follow a change that is handled already.
 PRIVATE_MODELS = {
     SignupRequest,
+    SignupLink,
     CorrectionRequest,
     RateLimitHit,
     SignatoryImport,

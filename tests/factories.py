@@ -240,6 +240,7 @@ class SignupRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.SignupRequest
+        skip_postgeneration_save = True  # its link is a row of its own
 
     class Params:
         token = factory.Sequence(lambda n: f"test-token-{n}")
@@ -251,8 +252,26 @@ class SignupRequestFactory(factory.django.DjangoModelFactory):
     name_key = factory.LazyAttribute(lambda o: normalise(o.name))
     email = factory.Sequence(lambda n: f"signer{n}@example.org")
     email_key = factory.LazyAttribute(lambda o: o.email.lower())
+    email_domain = factory.LazyAttribute(lambda o: o.email_key.rpartition("@")[2])
     ip_address = "192.0.2.1"
-    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48))
+    link = factory.RelatedFactory(
+        "tests.factories.SignupLinkFactory",
+        factory_related_name="request",
+        token_hash=factory.LazyAttribute(lambda o: hash_token(o.factory_parent.token)),
+        expires_at=factory.SelfAttribute("..expires_at"),
+        ip_address=factory.SelfAttribute("..ip_address"),
+    )
+
+
+class SignupLinkFactory(factory.django.DjangoModelFactory):
+    """A confirmation link as emailed; its token is never stored, only its hash."""
+
+    class Meta:
+        model = models.SignupLink
+
+    request = factory.SubFactory(SignupRequestFactory)
+    token_hash = factory.Sequence(lambda n: hash_token(f"test-link-{n}"))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=48))
 
 

@@ -44,7 +44,15 @@ LISTING_FIELDS = (
     "status",
     "first_listed",
     "withdrawn_on",
+    "withdrawal_reason",
 )
+# Where a signature made on this site's form comes from (`site_signup_fields`).
+SITE_SIGNUP_COLUMNS = [
+    "signed_on_site_on",
+    "verification",
+    "verified_domain",
+    "verification_method",
+]
 
 CSV_COLUMNS = [
     "position",
@@ -54,6 +62,7 @@ CSV_COLUMNS = [
     *LISTING_FIELDS,
     "source_urls",
     "canonical_url",
+    *SITE_SIGNUP_COLUMNS,
 ]
 
 
@@ -92,6 +101,9 @@ RECORD_FIELDS = (
     "person__slug",
     *LISTING_FIELDS,
     "note",
+    "signed_on_site_at",
+    "verified_domain",
+    "verification_method",
 )
 
 _SLUG_PLACEHOLDER = "SLUG"
@@ -158,7 +170,11 @@ def download_records(
             status,
             first_listed,
             withdrawn_on,
+            withdrawal_reason,
             note,
+            signed_on_site_at,
+            verified_domain,
+            verification_method,
         ) in chunk:
             if organisation_id:
                 kind, name, slug, (prefix, suffix) = (
@@ -189,8 +205,15 @@ def download_records(
                     "status": status,
                     "first_listed": first_listed or None,
                     "withdrawn_on": withdrawn_on or None,
+                    "withdrawal_reason": withdrawal_reason,
                     "note": note,
                     "source_urls": sources.get(pk, []),
+                    "signed_on_site_on": Signature.day_signed_on_site(signed_on_site_at),
+                    "verification": Signature.verification_of(
+                        signed_on_site_at, verified_domain, verification_method
+                    ),
+                    "verified_domain": verified_domain,
+                    "verification_method": verification_method,
                 }
             )
         yield records

@@ -1,6 +1,11 @@
-"""Atom feeds: the letters we track, and the newest public signatories of one letter."""
+"""Atom feeds: the letters we track, and the newest public signatories of one letter.
+
+Every text in them is plain text: names, roles and summaries come from sign-ups and
+curators, and a feed reader must show "<script>" as those characters, never run it.
+"""
 
 import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -8,11 +13,22 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from letters.lib.partial_dates import parse_partial_date
-from letters.models import Letter, Signature
+from letters.models import Letter, Signature, SignatureStatus
 
 FEED_ITEMS = 50
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries: Django's Atom feed marks them `type="html"`, which
+    tells readers to render the text as markup."""
+
+    def add_item_elements(self, handler: SimplerXMLGenerator, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 def _start_of(partial_date: str | None) -> datetime.datetime | None:
@@ -24,7 +40,7 @@ def _start_of(partial_date: str | None) -> datetime.datetime | None:
 
 
 class LatestLettersFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "Open Letter Tracker: letters"
     subtitle = "Open letters, newest first, with who signed them and the sources for each fact."
 
@@ -48,7 +64,7 @@ class LatestLettersFeed(Feed):
 class LetterSignatoriesFeed(Feed):
     """The latest public signatures of a letter, by entry order (newest first)."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request: HttpRequest, slug: str) -> Letter:
         return get_object_or_404(Letter.objects.published(), slug=slug)
@@ -75,8 +91,16 @@ class LetterSignatoriesFeed(Feed):
 
     def item_description(self, signature: Signature) -> str:
         parts = [signature.role, signature.get_country_display()]
-        if not signature.is_listed:
+        if signature.status == SignatureStatus.WITHDRAWN:
+            withdrawn = "Withdrawn"
+            if signature.withdrawn_on:
+                withdrawn += f" on {signature.display_withdrawn_on}"
+            if signature.withdrawal_reason:
+                withdrawn += f": {signature.withdrawal_reason}"
+            parts.append(withdrawn)
+        elif not signature.is_listed:
             parts.append(signature.get_status_display())
+        parts.append(signature.site_provenance)
         return " · ".join(part for part in parts if part) or "Signed."
 
     def item_link(self, signature: Signature) -> str:

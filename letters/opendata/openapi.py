@@ -64,6 +64,32 @@ PARTIAL_DATE = nullable(
     description="As precise as the sources allow: YYYY-MM-DD, YYYY-MM or YYYY; null if unknown.",
 )
 
+WITHDRAWAL_REASON = {**TEXT, "description": "Why the signatory withdrew; empty unless withdrawn."}
+# Where a signature made through this site's sign form comes from; null or empty for a
+# signature taken from a published source (`source_urls` say where that one is from).
+SITE_SIGNUP = {
+    "signed_on_site_on": nullable(
+        "string",
+        format="date",
+        description="Signed through this site's form: the day the signer confirmed their "
+        "email address. Null for a signature taken from a published source.",
+    ),
+    "verification": {
+        "enum": ["domain", "curator", "none", None],
+        "description": "How the signer of a signature made on this site was verified: "
+        "`domain` (the confirmed email address is at the organisation's website domain, "
+        "`verified_domain`), `curator` (a curator verified it, `verification_method` says "
+        "how) or `none` (not verified: an individual, or someone who said they sign for an "
+        "organisation, listed as an individual with it as affiliation). Null for a "
+        "signature taken from a published source.",
+    },
+    "verified_domain": {**TEXT, "description": "With `domain`: the website domain verified."},
+    "verification_method": {
+        **TEXT,
+        "description": "With `curator`: how the curator verified the signer.",
+    },
+}
+
 SCHEMAS = {
     "Licence": strict(
         {
@@ -177,8 +203,10 @@ SCHEMAS = {
             "status": {"enum": [str(s) for s in PUBLIC_STATUSES]},
             "first_listed": PARTIAL_DATE,
             "withdrawn_on": PARTIAL_DATE,
+            "withdrawal_reason": WITHDRAWAL_REASON,
             "note": TEXT,
             "source_urls": {"type": "array", "items": URL},
+            **SITE_SIGNUP,
         }
     ),
     "Organisation": strict(
@@ -213,6 +241,9 @@ SCHEMAS = {
             "role": TEXT,
             "status": {"enum": [str(s) for s in PUBLIC_STATUSES]},
             "first_listed": PARTIAL_DATE,
+            "withdrawn_on": PARTIAL_DATE,
+            "withdrawal_reason": WITHDRAWAL_REASON,
+            **SITE_SIGNUP,
         },
         "A public signature, seen from its signer.",
     ),

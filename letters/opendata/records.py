@@ -38,8 +38,16 @@ class SignatureRecord(TypedDict):
     status: str
     first_listed: str | None
     withdrawn_on: str | None
+    withdrawal_reason: str
     note: str
     source_urls: list[str]
+    # Signed through this site's form: the day the email was confirmed, and how the signer
+    # was verified ("domain", "curator", "none"); all null or empty for a signature from
+    # a published source.
+    signed_on_site_on: str | None
+    verification: str | None
+    verified_domain: str
+    verification_method: str
 
 
 class ApiSignatureRecord(SignatureRecord):
@@ -74,8 +82,27 @@ def signature_record(signature: Signature, base_url: str) -> SignatureRecord:
         "status": signature.status,
         "first_listed": signature.first_listed or None,
         "withdrawn_on": signature.withdrawn_on or None,
+        "withdrawal_reason": signature.withdrawal_reason,
         "note": signature.note,
         "source_urls": [source.url for source in signature.sources.all()],
+        **site_signup_fields(signature),
+    }
+
+
+class SiteSignupFields(TypedDict):
+    signed_on_site_on: str | None
+    verification: str | None
+    verified_domain: str
+    verification_method: str
+
+
+def site_signup_fields(signature: Signature) -> SiteSignupFields:
+    """Where a signature made on this site's form comes from (see `SignatureRecord`)."""
+    return {
+        "signed_on_site_on": Signature.day_signed_on_site(signature.signed_on_site_at),
+        "verification": signature.verification,
+        "verified_domain": signature.verified_domain,
+        "verification_method": signature.verification_method,
     }
 
 
@@ -222,6 +249,9 @@ def signed_record(signature: Signature) -> JsonObject:
         "role": signature.role,
         "status": signature.status,
         "first_listed": signature.first_listed or None,
+        "withdrawn_on": signature.withdrawn_on or None,
+        "withdrawal_reason": signature.withdrawal_reason,
+        **site_signup_fields(signature),
     }
 
 

@@ -10,7 +10,7 @@ from letters import page_scopes
 from letters.models import LISTED_STATUSES, PUBLIC_STATUSES, Letter, SignatureStatus
 from letters.page_cache import cached_public_page
 
-from .statuses import STATUS_EXPLANATIONS
+from .statuses import SITE_SIGNUP_CASES, STATUS_EXPLANATIONS
 
 
 @require_safe
@@ -44,7 +44,8 @@ def signature_statuses(request: HttpRequest) -> HttpResponse:
         }
         for status in SignatureStatus
     ]
-    return render(request, "letters/public/statuses.html", {"statuses": statuses})
+    context = {"statuses": statuses, "site_signup_cases": SITE_SIGNUP_CASES}
+    return render(request, "letters/public/statuses.html", context)
 
 
 @require_safe

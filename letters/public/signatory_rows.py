@@ -25,11 +25,16 @@ ROW_FIELDS = (
     "country_is_inferred",
     "status",
     "withdrawn_on",
+    "withdrawal_reason",
     "note",
     "organisation__slug",
     "organisation__name",
     "person__slug",
     "person__name",
+    "signed_on_site_at",
+    "verified_domain",
+    "verification_method",
+    "claimed_organisation_id",
     "sources",
 )
 
@@ -44,6 +49,8 @@ class SignatoryRow(TypedDict):
     country_is_inferred: bool
     status: str
     status_label: str  # "confirmed", "withdrawn on 3 May 2021"
+    withdrawal_reason: str  # shown for a withdrawn signature only
+    provenance: str  # a signature made on this site: when, and how it was verified
     note: str
     sources: list[Source]
 
@@ -80,11 +87,16 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
         country_is_inferred,
         status,
         withdrawn_on,
+        withdrawal_reason,
         note,
         organisation_slug,
         organisation_name,
         person_slug,
         person_name,
+        signed_on_site_at,
+        verified_domain,
+        verification_method,
+        claimed_organisation_id,
         source_id,
     ) in signatures.values_list(*ROW_FIELDS):
         row = rows.get(pk)
@@ -103,6 +115,18 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
                 "country_is_inferred": country_is_inferred,
                 "status": status,
                 "status_label": status_label(status, withdrawn_on),
+                "withdrawal_reason": (
+                    withdrawal_reason if status == SignatureStatus.WITHDRAWN else ""
+                ),
+                # Rare (sign-ups on hosted letters): the model's one rule, from the values.
+                "provenance": Signature(
+                    signed_on_site_at=signed_on_site_at,
+                    verified_domain=verified_domain,
+                    verification_method=verification_method,
+                    claimed_organisation_id=claimed_organisation_id,
+                ).site_provenance
+                if signed_on_site_at
+                else "",
                 "note": note,
                 "sources": [],
             }

@@ -4,7 +4,7 @@ Only the fields listed here are read from a POST, so extra fields such as
 `status=confirmed` or `letter=<id>` are ignored: the letter comes from the URL.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -63,48 +63,139 @@ class PublicForm(forms.Form):
         return "That was quicker than anyone can read the form: please check it and send it again."
 
 
-def public_name_field(label: str | None = None, *, required: bool = True) -> forms.CharField:
-    """A name or a short text shown on a public page, as the sign form asks for them."""
+def public_name_field(
+    label: str | None = None, *, required: bool = True, help_text: str = "", missing: str = ""
+) -> forms.CharField:
+    """A name or a short text shown on a public page, as the sign form asks for them;
+    `missing` says what to give when a required one is left empty."""
     return forms.CharField(
-        label=label, max_length=200, required=required, validators=[validate_public_name]
+        label=label,
+        max_length=200,
+        required=required,
+        help_text=help_text,
+        validators=[validate_public_name],
+        error_messages={"required": missing} if missing else None,
     )
+
+
+class SignerKindForm(forms.Form):
+    """The sign form's first step: who is signing decides which fields the form asks for."""
+
+    kind = forms.ChoiceField(
+        label="I am signing",
+        choices=[
+            (SignerKind.INDIVIDUAL, "as myself, an individual"),
+            (SignerKind.ORGANISATION, "for an organisation"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether you sign as yourself or for an organisation.",
+            "invalid_choice": "Choose whether you sign as yourself or for an organisation.",
+        },
+    )
+
+
+_KEPT_PRIVATE = (
+    "My email address is kept private and deleted after the retention period described in "
+    "the privacy notice."
+)
+
+
+_MISSING_EMAIL = "Give an email address: we send the confirmation link there."
+_MISSING_CONSENT = "Tick the box: we publish nothing without your agreement."
 
 
 class SignForm(PublicForm):
-    signer_kind = forms.ChoiceField(
-        label="I am signing as", choices=SignerKind.choices, widget=forms.RadioSelect
-    )
-    name = public_name_field("Name of the organisation, or your full name")
-    affiliation = public_name_field("Affiliation (individuals, optional)", required=False)
-    role = public_name_field("Your role at the organisation (organisations)", required=False)
+    """What every signer gives; each kind of signer has its own form below, which says
+    what it publishes and sends its kind back as a hidden field."""
+
+    signer_kind: ClassVar[str]
+    kind_label: ClassVar[str]
+
     # An ISO 3166 code, as every country is stored (letters/lib/countries.py).
     country = forms.ChoiceField(
         choices=lambda: [("", "Not given"), *country_choices()], required=False
     )
-    website = forms.URLField(
-        label="Organisation website", max_length=300, required=False, assume_scheme="https"
-    )
-    contact_name = public_name_field("Contact name (organisations)", required=False)
     email = forms.EmailField(
         label="Email address",
         max_length=_EMAIL_MAX_LENGTH,
         help_text="To confirm your signature. Never published.",
+        error_messages={"required": _MISSING_EMAIL},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signer_kind"] = forms.ChoiceField(
+            choices=[(self.signer_kind, self.kind_label)],
+            initial=self.signer_kind,
+            widget=forms.HiddenInput,
+        )
+
+
+class IndividualSignForm(SignForm):
+    signer_kind = SignerKind.INDIVIDUAL
+    kind_label = "an individual"
+    field_order = ["name", "affiliation", "country", "email", "consent"]
+
+    name = public_name_field("Your full name", missing="Give your full name.")
+    affiliation = public_name_field(
+        "Affiliation",
+        required=False,
+        help_text="An organisation you belong to, or your role: shown after your name.",
     )
     consent = forms.BooleanField(
         label=(
-            "I confirm that I may sign for the name above, and I agree that it is published "
-            "on this letter's page. My email address is kept private and deleted after "
-            "the retention period described in the privacy notice."
-        )
+            "I am the person named above, and I agree that my name, affiliation and country "
+            f"are published on this letter's page. {_KEPT_PRIVATE}"
+        ),
+        error_messages={"required": _MISSING_CONSENT},
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("signer_kind") == SignerKind.ORGANISATION and not cleaned.get(
-            "contact_name"
-        ):
-            self.add_error("contact_name", "Give the name of the person signing for it.")
-        return cleaned
+
+class OrganisationSignForm(SignForm):
+    signer_kind = SignerKind.ORGANISATION
+    kind_label = "an organisation"
+    field_order = ["name", "website", "country", "contact_name", "role", "email", "consent"]
+
+    name = public_name_field(
+        "Name of the organisation", missing="Give the name of the organisation you sign for."
+    )
+    website = forms.URLField(
+        label="Organisation website",
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text="If your email address is at this website's domain, your signature is "
+        "verified at once.",
+    )
+    contact_name = public_name_field(
+        "Your full name",
+        help_text="Published only if we cannot verify that you sign for the organisation.",
+        missing="Give your own full name, as the person signing for the organisation.",
+    )
+    role = public_name_field("Your role at the organisation", required=False)
+    email = forms.EmailField(
+        label="Your email address at the organisation",
+        max_length=_EMAIL_MAX_LENGTH,
+        help_text="To confirm your signature and verify that you sign for the organisation. "
+        "Never published.",
+        error_messages={"required": _MISSING_EMAIL},
+    )
+    consent = forms.BooleanField(
+        label=(
+            "I may sign for this organisation, and I agree that its name is published on this "
+            "letter's page; or, until you verify that I sign for it, my own name with the "
+            f"organisation as my affiliation. {_KEPT_PRIVATE}"
+        ),
+        error_messages={"required": _MISSING_CONSENT},
+    )
+
+
+# The sign form of each kind of signer.
+SIGN_FORMS: dict[str, type[SignForm]] = {
+    SignerKind.INDIVIDUAL: IndividualSignForm,
+    SignerKind.ORGANISATION: OrganisationSignForm,
+}
 
 
 class WithdrawForm(PublicForm):

@@ -1,44 +1,87 @@
 """Rate limits for anything the public can write, counted in the database.
 
-The count and the new hit are written in one transaction that holds a lock for the key
+The count and the new hit are written in one transaction that holds a lock for each key
 (SQLite: the write lock every transaction takes with transaction_mode IMMEDIATE;
 PostgreSQL: an advisory lock), so fifty simultaneous requests cannot all see an empty
 window and all pass.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
 
 from letters.models import RateLimitHit
 
+from .verification import SHARED_MAIL_DOMAINS
+
 # (hits allowed, per seconds): one a minute, and five in five minutes.
 Limits = tuple[tuple[int, int], ...]
 PUBLIC_WRITE_LIMITS: Limits = ((1, 60), (5, 300))
 
+# Sign-ups and withdrawals from one email domain on one letter, whatever the addresses
+# they come from: a staff of ten may sign within minutes, a flood from one domain across
+# many addresses stops there.
+EMAIL_DOMAIN_LIMITS: Limits = ((10, 600), (30, 86_400))
+# The per-domain limit is for a domain that one organisation (or one spammer) controls:
+# mail providers that many unrelated people share get far more room.
+SHARED_MAIL_DOMAIN_LIMITS: Limits = ((200, 600), (2_000, 86_400))
+
+
+_UNITS = ((86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second"))
+
+
+def describe(limits: Limits) -> str:
+    """Limits in words, for the pages that state them: '1 a minute and 5 in 5 minutes'."""
+    phrases = []
+    for allowed, seconds in limits:
+        size, unit = next((size, unit) for size, unit in _UNITS if seconds % size == 0)
+        count = seconds // size
+        phrases.append(f"{allowed} a {unit}" if count == 1 else f"{allowed} in {count} {unit}s")
+    return " and ".join(phrases)
+
+
+def email_domain_limits(domain: str) -> Limits:
+    return SHARED_MAIL_DOMAIN_LIMITS if domain in SHARED_MAIL_DOMAINS else EMAIL_DOMAIN_LIMITS
+
 
 def allow(key: str, limits: Limits = PUBLIC_WRITE_LIMITS, using: str = "default") -> bool:
     """Record a hit for `key` and return True, or return False if any limit is reached."""
-    longest = max(seconds for _, seconds in limits)
+    return allow_all({key: limits}, using)
+
+
+def allow_all(limits_by_key: dict[str, Limits], using: str = "default") -> bool:
+    """Record a hit for every key and return True, or record nothing and return False if
+    any key has reached any of its limits (a refused request never counts)."""
     with transaction.atomic(using=using):
-        lock(key, using)
+        for key in sorted(limits_by_key):  # always in one order: no two waits cross
+            lock(key, using)
         now = timezone.now()
-        recent = list(
-            RateLimitHit.objects.using(using)
-            .filter(key=key, created_at__gt=now - timedelta(seconds=longest))
-            .values_list("created_at", flat=True)
-        )
-        for allowed, seconds in limits:
-            if sum(1 for hit in recent if hit > now - timedelta(seconds=seconds)) >= allowed:
+        for key, limits in limits_by_key.items():
+            if _is_limited(key, limits, now, using):
                 return False
-        RateLimitHit.objects.using(using).create(key=key, created_at=now)
-        # Old hits of this key are of no further use.
-        RateLimitHit.objects.using(using).filter(
-            key=key, created_at__lte=now - timedelta(seconds=longest)
-        ).delete()
+        for key, limits in limits_by_key.items():
+            longest = max(seconds for _, seconds in limits)
+            RateLimitHit.objects.using(using).create(key=key, created_at=now)
+            # Old hits of this key are of no further use.
+            RateLimitHit.objects.using(using).filter(
+                key=key, created_at__lte=now - timedelta(seconds=longest)
+            ).delete()
     return True
+
+
+def _is_limited(key: str, limits: Limits, now: datetime, using: str) -> bool:
+    longest = max(seconds for _, seconds in limits)
+    recent = list(
+        RateLimitHit.objects.using(using)
+        .filter(key=key, created_at__gt=now - timedelta(seconds=longest))
+        .values_list("created_at", flat=True)
+    )
+    return any(
+        sum(1 for hit in recent if hit > now - timedelta(seconds=seconds)) >= allowed
+        for allowed, seconds in limits
+    )
 
 
 def lock(key: str, using: str = "default") -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from letters.jobs import outbox
-from letters.models import CorrectionRequest, RateLimitHit, SignupRequest
+from letters.models import CorrectionRequest, RateLimitHit, SignupLink, SignupRequest
 
 
 class Anonymised(TypedDict):
@@ -28,9 +28,17 @@ def anonymise_signups(days: int | None = None) -> Anonymised:
     days = settings.SIGNUP_RETENTION_DAYS if days is None else days
     now = timezone.now()
     cutoff = now - timedelta(days=days)
-    signups = SignupRequest.objects.filter(
-        created_at__lt=cutoff, anonymised_at__isnull=True
-    ).update(email="", email_key="", contact_name="", ip_address=None, anonymised_at=now)
+    old_signups = SignupRequest.objects.filter(created_at__lt=cutoff)
+    signups = old_signups.filter(anonymised_at__isnull=True).update(
+        email="",
+        email_key="",
+        email_domain="",
+        contact_name="",
+        ip_address=None,
+        anonymised_at=now,
+    )
+    # Their links expired long ago.
+    SignupLink.objects.filter(request__in=old_signups).delete()
     corrections = (
         CorrectionRequest.objects.filter(created_at__lt=cutoff)
         .exclude(email="", ip_address__isnull=True)

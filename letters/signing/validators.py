@@ -5,14 +5,29 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from letters.lib.names import invisible_name_reason, is_invisible_name
 from letters.lib.spreadsheets import starts_like_formula
 
 _URL_IN_TEXT = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|org|net|io|ru|cn|info|xyz)\b)", re.I)
+# Alphabets whose letters look alike ('а' is Cyrillic, 'a' Latin): one word written in two
+# of them is how a name imitates another ("Bаrnardo's" is not Barnardo's).
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_WORD = re.compile(r"\w+")
 
 
 def _refuse_invisible_controls(value: str, allowed: str = "") -> None:
     if any(unicodedata.category(char) in {"Cc", "Cf"} and char not in allowed for char in value):
         raise ValidationError("Remove the invisible control characters.")
+
+
+def _scripts(word: str) -> set[str]:
+    """Which of the look-alike alphabets the letters of `word` come from."""
+    found = set()
+    for char in word:
+        script = unicodedata.name(char, "").partition(" ")[0]
+        if char.isalpha() and script in _LOOKALIKE_SCRIPTS:
+            found.add(script)
+    return found
 
 
 def validate_public_text(value: str) -> None:
@@ -24,9 +39,19 @@ def validate_public_text(value: str) -> None:
 
 
 def validate_public_name(value: str) -> None:
-    """Names shown on public pages: one line of public text that a spreadsheet opening a
-    download could not run as a formula."""
+    """Names shown on public pages: one line of public text that shows something (not only
+    blank letters or accents), that a spreadsheet opening a download could not run as a
+    formula, and whose words are each written in one alphabet (no look-alike letters
+    from another, as in a Cyrillic 'а' inside a Latin name)."""
     _refuse_invisible_controls(value)
     validate_public_text(value)
+    if is_invisible_name(value):
+        raise ValidationError(invisible_name_reason(value))
     if starts_like_formula(value):
         raise ValidationError("A name cannot start with =, +, - or @.")
+    for word in _WORD.findall(value):
+        if len(mixed := _scripts(word)) > 1:
+            alphabets = " and ".join(sorted(script.title() for script in mixed))
+            raise ValidationError(
+                f"“{word}” mixes letters of two alphabets ({alphabets}): type each word in one."
+            )

@@ -11,19 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from letters.lib.http import HtmxHttpRequest
 from letters.models import (
     CorrectionRequest,
     Endorsement,
     Letter,
     Signature,
     SignupAction,
-    SignupRequest,
 )
+from letters.page_cache import HTMX_VARY, wants_fragment
 from tracker.client_ip import client_ip
 
 from . import ratelimit, services
-from .forms import CorrectionForm, PublicForm, SignForm, WithdrawForm
+from .forms import SIGN_FORMS, CorrectionForm, PublicForm, SignerKindForm, WithdrawForm
 
 
 def _hosted_letter(slug: str) -> Letter:
@@ -32,33 +34,80 @@ def _hosted_letter(slug: str) -> Letter:
 
 
 def _too_many(request: HttpRequest, letter: Letter) -> HttpResponse:
-    return render(request, "letters/signing/too_many.html", {"letter": letter}, status=429)
+    context = {
+        "letter": letter,
+        "address_limits": ratelimit.describe(ratelimit.PUBLIC_WRITE_LIMITS),
+        "domain_limits": ratelimit.describe(ratelimit.EMAIL_DOMAIN_LIMITS),
+    }
+    return render(request, "letters/signing/too_many.html", context, status=429)
 
 
-# What each request from a signer asks for, and the page that asks it.
-REQUEST_FORMS: dict[str, tuple[type[PublicForm], str]] = {
-    SignupAction.SIGN: (SignForm, "letters/signing/sign.html"),
-    SignupAction.WITHDRAW: (WithdrawForm, "letters/signing/withdraw.html"),
+REQUEST_TEMPLATES: dict[str, str] = {
+    SignupAction.SIGN: "letters/signing/sign.html",
+    SignupAction.WITHDRAW: "letters/signing/withdraw.html",
 }
 
 
+def _request_form_class(action: str, kind: str | None) -> type[PublicForm] | None:
+    """The form a request asks for: a withdrawal's, or the sign form of the signer's kind
+    (None until a kind is chosen)."""
+    if action == SignupAction.WITHDRAW:
+        return WithdrawForm
+    return SIGN_FORMS.get(kind or "")
+
+
+def _request_page(
+    request: HtmxHttpRequest,
+    letter: Letter,
+    action: str,
+    form: PublicForm | None,
+    kind: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The form's page; for an htmx request from the sign page's first step (choosing who
+    signs), only the form of the kind chosen."""
+    template = REQUEST_TEMPLATES[action]
+    context: dict[str, object] = {"letter": letter, "form": form}
+    if action == SignupAction.SIGN:
+        kind_form = SignerKindForm({"kind": kind} if kind is not None else None)
+        context["kind_form"] = kind_form
+        context["kind_chosen"] = kind_form.is_bound and kind_form.is_valid()
+        if wants_fragment(request):
+            template += "#sign-form-swap"
+    return render(request, template, context, status=status)
+
+
 @never_cache
+@vary_on_headers(*HTMX_VARY)
 @require_http_methods(["GET", "HEAD", "POST"])
-def signup_request(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Sign or withdraw: the form, then a confirmation email, then "check your email"."""
+def signup_request(request: HtmxHttpRequest, slug: str, action: str) -> HttpResponse:
+    """Sign or withdraw: the form, then a confirmation email, then "check your email".
+
+    Signing starts by choosing who signs (an individual, or for an organisation), in
+    the page's query string (?kind=organisation), so that the form shows that kind's
+    fields only, with or without JavaScript.
+    """
     letter = _hosted_letter(slug)
-    form_class, template = REQUEST_FORMS[action]
     if request.method != "POST":
-        return render(request, template, {"letter": letter, "form": form_class()})
+        kind = request.GET.get("kind")
+        form_class = _request_form_class(action, kind)
+        form = form_class() if form_class else None
+        status = 400 if kind is not None and form is None else 200
+        return _request_page(request, letter, action, form, kind, status)
+    kind = request.POST.get("signer_kind")
+    form_class = _request_form_class(action, kind)
+    if form_class is None:
+        return _request_page(request, letter, action, None, kind or "", status=400)
     form = form_class(request.POST)
     if form.is_bot:
         return redirect("signup_sent", slug=letter.slug)
     if not form.is_valid():
-        return render(request, template, {"letter": letter, "form": form}, status=400)
+        return _request_page(request, letter, action, form, kind, status=400)
     ip = client_ip(request) or None
-    if not ratelimit.allow(f"{action}:{letter.pk}:{ip}"):
+    try:
+        submission = services.submit(letter, action, form.cleaned_data, ip)
+    except services.RateLimited:
         return _too_many(request, letter)
-    submission = services.submit(letter, action, form.cleaned_data, ip)
     if submission.token:
         confirm_url = request.build_absolute_uri(reverse("signup_confirm", args=[submission.token]))
         services.send_confirmation(submission, confirm_url)
@@ -77,19 +126,20 @@ def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms (mail scanners follow links)."""
-    signup = get_object_or_404(
-        SignupRequest.objects.select_related("letter"), token_hash=services.hash_token(token)
-    )
+    link = services.find_link(token)
+    if link is None:
+        raise Http404("No such confirmation link.")
+    signup = link.request
     context = {"signup": signup, "letter": signup.letter}
     if signup.confirmed_at is None and signup.action == SignupAction.SIGN:
         # A letter closed to sign-ups since the email was sent takes no more; a
         # withdrawal is still honoured.
         _hosted_letter(signup.letter.slug)
-    if signup.confirmed_at is None and signup.is_expired:
+    if signup.confirmed_at is None and link.is_expired:
         return render(request, "letters/signing/expired.html", context, status=410)
     if request.method == "POST" and signup.confirmed_at is None:
         try:
-            services.confirm(signup)
+            services.confirm(link)
         except services.ConfirmationError:
             return render(request, "letters/signing/expired.html", context, status=410)
         signup.refresh_from_db()

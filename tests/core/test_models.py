@@ -83,7 +83,6 @@ def signup_request(**fields):
         "letter": factories.LetterFactory(),
         "signer_kind": "individual",
         "name": "A Person",
-        "token_hash": "0" * 64,
         "expires_at": timezone.now(),
     }
     return SignupRequest.objects.create(**{**defaults, **fields})
@@ -161,6 +160,20 @@ CHECK_CASES = [
             organisation=factories.OrganisationFactory(), withdrawal_reason="Changed its mind."
         ),
         "reason",
+    ),
+    case(
+        "signature_verification_only_for_site_signups",
+        lambda: _signature(organisation=factories.OrganisationFactory(), verified_domain="x.org"),
+        "a source's signature verified",
+    ),
+    case(
+        "signature_claim_only_by_a_person",
+        lambda: _signature(
+            organisation=factories.OrganisationFactory(),
+            claimed_organisation=factories.OrganisationFactory(),
+            signed_on_site_at=timezone.now(),
+        ),
+        "an organisation claiming one",
     ),
     case("endorsement_has_exactly_one_endorser", lambda: _endorsement(), "neither"),
     case(

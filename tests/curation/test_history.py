@@ -85,7 +85,7 @@ def test_a_bulk_action_writes_one_history_row_per_changed_signature(client, staf
 
 def test_sign_up_confirmation_and_withdrawal_record_history(db):
     signup = factories.SignupRequestFactory()
-    confirm(signup)
+    confirm(signup.links.get())
     signup.refresh_from_db()
     created = signup.signature.history.get()
     assert created.history_change_reason == "Signed through the site (confirmed by email)"
@@ -94,7 +94,7 @@ def test_sign_up_confirmation_and_withdrawal_record_history(db):
     withdrawal = factories.SignupRequestFactory(
         letter=signup.letter, action="withdraw", email=signup.email, email_key=signup.email_key
     )
-    confirm(withdrawal)
+    confirm(withdrawal.links.get())
     latest = signup.signature.history.latest()
     assert latest.status == SignatureStatus.WITHDRAWN
     assert latest.history_change_reason == "Withdrawn through the site (confirmed by email)"

@@ -1,6 +1,7 @@
 """Downloads of a letter's public signatory list: CSV and JSON, whole or as of a date."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -82,8 +83,13 @@ def test_csv_lists_public_signatures_in_list_order_with_a_header(client, letter)
         "status": "confirmed",
         "first_listed": "2020-02-06",
         "withdrawn_on": "",
+        "withdrawal_reason": "",
         "source_urls": "https://a.example.org/list https://b.example.org/list",
         "canonical_url": "http://testserver/organisations/child-safety-charity/",
+        "signed_on_site_on": "",
+        "verification": "",
+        "verified_domain": "",
+        "verification_method": "",
     }
     assert rows[1]["kind"] == "individual"
     assert rows[1]["withdrawn_on"] == "2020-03-01"
@@ -332,7 +338,29 @@ def varied_letter(letter):
         first_listed="",
         note='A "public" caveat',
     )
-    factories.create_signatures(letter, 7)
+    signed_here = datetime.datetime(2026, 3, 3, 23, 30, tzinfo=datetime.UTC)
+    factories.SignatureFactory(
+        letter=letter,
+        published_name="Barnardo's",
+        signed_on_site_at=signed_here,
+        verified_domain="barnardos.org.uk",
+    )
+    factories.PersonSignatureFactory(
+        letter=letter,
+        published_name="<b>Jane</b> Doe",
+        role="Press officer, BARNARDO'S",
+        signed_on_site_at=signed_here,
+        claimed_organisation=factories.OrganisationFactory(name="Barnardo's"),
+        status=SignatureStatus.WITHDRAWN,
+        withdrawn_on="2026-04-01",
+        withdrawal_reason='=HYPERLINK("https://evil.example") <script>x</script>',
+    )
+    factories.PersonSignatureFactory(
+        letter=letter,
+        signed_on_site_at=signed_here,
+        verification_method="@phoned the press office",
+    )
+    factories.create_signatures(letter, 4)
     return letter
 
 

@@ -75,3 +75,25 @@ def test_signatories_feed_queries_do_not_grow_with_signatures(client, published_
 
     assert count_queries(client, url) == before
     assert count_queries(client, "/feeds/letters/") <= 3
+
+
+def test_summaries_are_plain_text_never_html(client, db):
+    """Feed readers render a type="html" summary as markup: a signer's "<script>" name
+    or a curator's "<b>" must reach them as the characters typed."""
+    letter = factories.LetterFactory(summary="Asks for <b>E2EE</b> & more.")
+    factories.SignatureFactory(
+        letter=letter,
+        published_name="<script>alert(1)</script>",
+        role='<img src=x onerror="alert(1)">',
+    )
+
+    for url in ("/feeds/letters/", f"/letters/{letter.slug}/feed/"):
+        response = client.get(url)
+        summaries = ElementTree.fromstring(response.content).iter(f"{ATOM}summary")
+        summary = next(summaries)
+        assert summary.get("type") == "text"
+        assert b'type="html"' not in response.content
+    letters_summary = ElementTree.fromstring(client.get("/feeds/letters/").content)
+    assert "Asks for <b>E2EE</b> & more." in next(letters_summary.iter(f"{ATOM}summary")).text
+    signatures = ElementTree.fromstring(client.get(f"/letters/{letter.slug}/feed/").content)
+    assert next(signatures.iter(f"{ATOM}summary")).text.startswith('<img src=x onerror="alert(1)">')

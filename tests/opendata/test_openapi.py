@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
@@ -67,7 +68,13 @@ def public_data(db) -> dict:
     )
     signature.sources.add(factories.SourceFactory())
     factories.PersonSignatureFactory(
-        letter=letter, person=person, status="withdrawn", withdrawn_on="2020-03-01"
+        letter=letter,
+        person=person,
+        status="withdrawn",
+        withdrawn_on="2020-03-01",
+        withdrawal_reason="Changed their mind.",
+        signed_on_site_at=timezone.now(),
+        verification_method="Checked by video call.",
     )
     endorsement = factories.EndorsementFactory(letter=letter)
     return {

@@ -33,6 +33,9 @@ from letters.signing.services import hash_token
 from tests import factories
 from tests.signing.helpers import new_ip, row_counts
 
+# Every field of the organisation sign form a visitor types into.
+ORGANISATION_FIELDS = ["name", "website", "country", "contact_name", "role", "email", "started"]
+
 
 def sign_url(letter: Letter) -> str:
     return reverse("sign_letter", args=[letter.slug])
@@ -96,33 +99,60 @@ def test_names_that_are_spam_formulas_or_hidden_text_are_refused(
     assert_refused(response, "name")
 
 
-@pytest.mark.parametrize("field", ["affiliation", "role", "country", "contact_name"])
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        (factories.sign_form, "affiliation"),
+        (factories.sign_form, "country"),
+        (factories.organisation_sign_form, "role"),
+        (factories.organisation_sign_form, "country"),
+        (factories.organisation_sign_form, "contact_name"),
+    ],
+)
 @pytest.mark.parametrize(
     "value", ["Lovelace \u202eLtd", "see https://spam.example", "=cmd|' /C calc'!A0"]
 )
 def test_every_public_text_field_is_checked_like_the_name(
-    client, hosted, nothing_written, field, value
+    client, hosted, nothing_written, form, field, value
 ):
-    data = factories.organisation_sign_form(**{field: value})
-
-    response = client.post(sign_url(hosted), data)
+    response = client.post(sign_url(hosted), form(**{field: value}))
 
     assert_refused(response, field)
 
 
 @pytest.mark.parametrize(
-    "field",
-    ["signer_kind", "name", "affiliation", "role", "country", "website", "contact_name", "email"]
-    + ["started"],
+    ("form", "field"),
+    [(factories.organisation_sign_form, field) for field in ORGANISATION_FIELDS]
+    + [(factories.sign_form, field) for field in ("name", "affiliation", "country", "email")],
 )
-def test_a_nul_byte_in_any_field_is_refused(client, hosted, nothing_written, field):
-    data = factories.organisation_sign_form()
+def test_a_nul_byte_in_any_field_is_refused(client, hosted, nothing_written, form, field):
+    data = form()
     data[field] = data[field][:3] + "\x00" + data[field][3:]
 
     response = client.post(sign_url(hosted), data)
 
     assert response.status_code == 400
     assert response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    "kind", ["robot", "", "organ\x00isation", "individual\u200b", None], ids=repr
+)
+def test_a_sign_up_of_no_known_kind_is_refused_and_asks_who_signs(
+    client, hosted, nothing_written, kind
+):
+    data = factories.organisation_sign_form(signer_kind=kind)
+    if kind is None:
+        del data["signer_kind"]
+
+    response = client.post(sign_url(hosted), data)
+
+    assert response.status_code == 400
+    assert response.context["form"] is None
+    assert response.context["kind_form"].errors["kind"]
+    assert (
+        "Choose whether you sign as yourself or for an organisation." in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,8 +180,8 @@ def test_invalid_emails_are_refused(client, hosted, nothing_written, email):
     [
         ({"consent": ""}, "consent"),
         ({"email": ""}, "email"),
-        ({"signer_kind": "robot"}, "signer_kind"),
-        ({"signer_kind": ""}, "signer_kind"),
+        ({"name": ""}, "name"),
+        ({"contact_name": ""}, "contact_name"),
         ({"website": "javascript:alert(1)"}, "website"),
         ({"website": "https://" + "a" * 300 + ".example/"}, "website"),
     ],
@@ -171,13 +201,22 @@ def test_a_missing_consent_box_is_refused(client, hosted, nothing_written):
     assert_refused(client.post(sign_url(hosted), data), "consent")
 
 
-def test_an_organisation_needs_a_contact_name(client, hosted, nothing_written):
+def test_an_organisation_needs_the_name_of_who_signs_for_it_and_the_form_says_why(
+    client, hosted, nothing_written
+):
     data = factories.organisation_sign_form(contact_name="")
 
     response = client.post(sign_url(hosted), data)
 
     assert_refused(response, "contact_name")
-    assert "Give the name of the person signing for it." in response.content.decode()
+    html = response.content.decode()
+    assert '<label for="id_contact_name">Your full name <span class="required">(required)' in html
+    assert (
+        '<a href="#id_contact_name">Your full name: Give your own full name, as the person '
+        "signing for the organisation.</a>"
+    ) in html
+    assert 'aria-describedby="id_contact_name_helptext id_contact_name_error"' in html
+    assert 'id="id_contact_name_error"' in html
 
 
 def test_the_form_is_shown_again_with_what_was_typed(client, hosted, nothing_written):
@@ -229,7 +268,8 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(
     client, settings, hosted, nothing_written
 ):
     settings.SIGNUP_MIN_SECONDS = 30
-    started = client.get(sign_url(hosted)).context["form"].initial["started"]
+    form_page = client.get(sign_url(hosted), {"kind": "individual"})
+    started = form_page.context["form"].initial["started"]
 
     response = client.post(sign_url(hosted), factories.sign_form(started=started))
 
@@ -296,7 +336,7 @@ def test_a_post_without_a_csrf_token_is_forbidden(hosted, nothing_written, url_n
 
 def test_a_post_with_the_forms_csrf_token_is_accepted(hosted):
     client = Client(enforce_csrf_checks=True)
-    form_page = client.get(sign_url(hosted))
+    form_page = client.get(sign_url(hosted), {"kind": "individual"})
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.content.decode())
 
     response = client.post(
@@ -334,8 +374,9 @@ def test_fields_that_are_not_on_the_form_are_ignored(client, hosted, settings):
     assert (request.letter, request.action, request.ip_address) == (hosted, "sign", "203.0.113.9")
     assert request.email_key == "ada@example.org"
     assert request.confirmed_at is None and request.signature is None
-    assert request.token_hash != "0" * 64
-    assert request.expires_at < timezone.now() + timedelta(days=3)
+    (link,) = request.links.all()
+    assert link.token_hash != "0" * 64
+    assert request.expires_at == link.expires_at < timezone.now() + timedelta(days=3)
     path = re.search(r"/signups/confirm/[^/\s]+/", mail.outbox[0].body).group(0)
     client.post(path)
     signature = Signature.objects.exclude(pk=listed.pk).get()
@@ -373,9 +414,10 @@ def test_an_unknown_confirmation_token_is_not_found(client, hosted, token, metho
 
 def test_the_stored_hash_is_not_a_confirmation_token(client, hosted):
     request = factories.SignupRequestFactory(letter=hosted, token="the-real-token")
+    (link,) = request.links.all()
 
-    assert client.post(f"/signups/confirm/{request.token_hash}/").status_code == 404
-    assert request.token_hash == hash_token("the-real-token")
+    assert client.post(f"/signups/confirm/{link.token_hash}/").status_code == 404
+    assert link.token_hash == hash_token("the-real-token")
     assert client.get("/signups/confirm/the-real-token/").status_code == 200
 
 
@@ -468,7 +510,7 @@ def test_a_minute_later_the_next_submission_is_accepted(client, hosted):
 def test_five_submissions_in_five_minutes_are_the_most(client, hosted, earlier, status):
     """`earlier` submissions in the last five minutes, none in the last minute."""
     sign(client, hosted, 0)
-    hit = RateLimitHit.objects.get()
+    hit = RateLimitHit.objects.get(key__endswith=":203.0.113.50")
     RateLimitHit.objects.filter(pk=hit.pk).update(created_at=timezone.now() - timedelta(seconds=61))
     RateLimitHit.objects.bulk_create(
         RateLimitHit(key=hit.key, created_at=timezone.now() - timedelta(seconds=62 + 50 * n))
@@ -566,11 +608,16 @@ def test_submissions_that_are_not_yet_public_keep_the_page_cache(
 
     scopes = [page_scopes.letter(hosted.slug), page_scopes.INDEXES]
 
-    url, data = {
-        "sign": (sign_url(hosted), factories.sign_form()),
-        "withdraw": (withdraw_url(hosted), factories.withdraw_form()),
+    url, data, another = {
+        "sign": (sign_url(hosted), factories.sign_form(), factories.sign_form(name="Ann Bee")),
+        "withdraw": (
+            withdraw_url(hosted),
+            factories.withdraw_form(),
+            factories.withdraw_form(email="ann@example.net"),
+        ),
         "correction": (
             reverse("report_correction", args=[hosted.slug]),
+            factories.correction_form(),
             factories.correction_form(),
         ),
     }[form]
@@ -578,7 +625,7 @@ def test_submissions_that_are_not_yet_public_keep_the_page_cache(
 
     with django_capture_on_commit_callbacks(execute=True):
         accepted = client.post(url, data, REMOTE_ADDR="203.0.113.60")
-        limited = client.post(url, data, REMOTE_ADDR="203.0.113.60")
+        limited = client.post(url, another, REMOTE_ADDR="203.0.113.60")
 
     assert (accepted.status_code, limited.status_code) == (302, 429)
     assert versions(scopes) == before
@@ -616,7 +663,7 @@ def _burst(url: str) -> list[int | str]:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects)
         try:
-            fields = _form_fields(opener, url)
+            fields = _form_fields(opener, url + "?kind=individual")
             ready.wait(timeout=60)
             time.sleep(1.2)  # SIGNUP_MIN_SECONDS = 1, counted in whole seconds
             ready.wait(timeout=60)
@@ -658,4 +705,6 @@ def test_fifty_parallel_submissions_from_one_address_let_exactly_one_through(liv
 
     assert Counter(statuses) == {302: 1, 429: BURST - 1}
     assert SignupRequest.objects.count() == 1
-    assert RateLimitHit.objects.count() == 1
+    # One hit for the address and one for the email domain: refused requests count none.
+    keys = sorted(RateLimitHit.objects.values_list("key", flat=True))
+    assert keys == [f"sign:{letter.pk}:127.0.0.1", f"sign:{letter.pk}:@example.org"]

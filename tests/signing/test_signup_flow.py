@@ -24,6 +24,7 @@ from letters.models import (
     Signature,
     SignatureStatus,
     SignupAction,
+    SignupLink,
     SignupRequest,
 )
 from tests import factories
@@ -79,7 +80,7 @@ def approve(curator_client, *signatures):
 
 
 def test_the_sign_form_carries_a_csrf_token_and_a_signed_start_time(client, hosted):
-    response = client.get(reverse("sign_letter", args=[hosted.slug]))
+    response = client.get(reverse("sign_letter", args=[hosted.slug]), {"kind": "individual"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -90,7 +91,7 @@ def test_the_sign_form_carries_a_csrf_token_and_a_signed_start_time(client, host
 
 
 def test_a_submission_sends_a_link_and_writes_only_the_request(client, hosted):
-    form_page = client.get(reverse("sign_letter", args=[hosted.slug]))
+    form_page = client.get(reverse("sign_letter", args=[hosted.slug]), {"kind": "individual"})
     data = factories.sign_form(started=form_page.context["form"].initial["started"])
 
     response = post_sign(client, hosted, data, ip="203.0.113.5")
@@ -105,7 +106,8 @@ def test_a_submission_sends_a_link_and_writes_only_the_request(client, hosted):
         "203.0.113.5",
     )
     assert request.confirmed_at is None
-    assert request.token_hash and len(request.token_hash) == 64
+    (link,) = request.links.all()
+    assert len(link.token_hash) == 64 and link.expires_at == request.expires_at
     assert Signature.objects.count() == 0
     (message,) = mail.outbox
     assert message.to == ["ada@example.org"]
@@ -204,10 +206,15 @@ def test_an_organisation_signs_under_its_name_with_the_signers_role(client, host
 # ---------------------------------------------------------------------------
 
 
+def expire_links(ago: timedelta = timedelta(seconds=1)) -> None:
+    SignupLink.objects.update(expires_at=timezone.now() - ago)
+    SignupRequest.objects.update(expires_at=timezone.now() - ago)
+
+
 def test_an_expired_link_is_gone_and_writes_nothing(client, hosted):
     post_sign(client, hosted, factories.sign_form())
     path = confirm_path(mail.outbox[0])
-    SignupRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    expire_links()
     before = row_counts()
 
     assert client.get(path).status_code == 410
@@ -219,7 +226,7 @@ def test_an_expired_link_is_gone_and_writes_nothing(client, hosted):
 
 def test_an_expired_request_sent_again_gets_a_fresh_link_on_the_same_row(client, hosted):
     post_sign(client, hosted, factories.sign_form())
-    SignupRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    expire_links()
 
     post_sign(client, hosted, factories.sign_form())
 
@@ -246,7 +253,7 @@ def test_a_confirmed_link_still_answers_after_its_expiry_time(client, hosted):
     post_sign(client, hosted, factories.sign_form())
     path = confirm_path(mail.outbox[0])
     client.post(path)
-    SignupRequest.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    expire_links(timedelta(days=1))
 
     assert client.get(path).status_code == 200
     assert client.post(path).status_code == 200
@@ -462,14 +469,18 @@ def test_asking_again_after_confirming_sends_nothing_and_answers_the_same(client
     assert Signature.objects.count() == 1
 
 
-def test_an_earlier_link_stops_working_once_a_fresh_one_is_sent(client, hosted):
+@pytest.mark.parametrize("confirmed_with", ["first", "second"])
+def test_an_earlier_link_keeps_working_once_a_fresh_one_is_sent(client, hosted, confirmed_with):
     post_sign(client, hosted, factories.sign_form())
     post_sign(client, hosted, factories.sign_form(email="ADA@example.org"))
-    first, second = (confirm_path(message) for message in mail.outbox)
+    links = dict(zip(["first", "second"], (confirm_path(m) for m in mail.outbox), strict=True))
+    other = links["second" if confirmed_with == "first" else "first"]
 
-    assert client.get(first).status_code == 404
-    assert client.post(second).status_code == 200
+    assert client.get(links[confirmed_with]).status_code == 200
+    assert client.post(links[confirmed_with]).status_code == 200
+    assert client.post(other).status_code == 200  # answers "confirmed", does nothing more
     assert Signature.objects.count() == 1
+    assert SignupRequest.objects.get().links.count() == 2
 
 
 def test_a_person_in_nfc_and_nfd_forms_is_one_request_and_one_signature(client, hosted):
@@ -500,11 +511,15 @@ def test_unicode_and_provider_variants_of_an_address_are_one_mailbox(client, hos
 
 
 def test_two_mailboxes_for_one_organisation_make_one_signature(client, hosted):
-    post_sign(client, hosted, factories.organisation_sign_form(email="director@org.example"))
+    post_sign(
+        client, hosted, factories.organisation_sign_form(email="director@openrightsgroup.org")
+    )
     post_sign(
         client,
         hosted,
-        factories.organisation_sign_form(name="OPEN RIGHTS  GROUP", email="press@org.example"),
+        factories.organisation_sign_form(
+            name="OPEN RIGHTS  GROUP", email="press@openrightsgroup.org"
+        ),
     )
     assert SignupRequest.objects.count() == 2
 
@@ -513,7 +528,11 @@ def test_two_mailboxes_for_one_organisation_make_one_signature(client, hosted):
 
     signature = Signature.objects.get()
     assert Organisation.objects.count() == 1
-    assert set(SignupRequest.objects.values_list("signature", flat=True)) == {signature.pk}
+    # The second made nothing, so its mailbox cannot withdraw the first one's signature.
+    assert list(SignupRequest.objects.order_by("pk").values_list("signature", flat=True)) == [
+        signature.pk,
+        None,
+    ]
 
 
 def test_one_mailbox_may_sign_for_two_organisations(client, hosted):
@@ -536,12 +555,19 @@ def test_one_mailbox_may_sign_for_two_organisations(client, hosted):
 
 
 def test_an_organisation_is_matched_by_its_alias(client, hosted, five_rights):
+    five_rights.website = "https://5rightsfoundation.com/"
+    five_rights.save()
     signature = sign_and_confirm(
-        client, hosted, factories.organisation_sign_form(name="5 RIGHTS", website="")
+        client,
+        hosted,
+        factories.organisation_sign_form(
+            name="5 RIGHTS", website="", email="office@5rightsfoundation.com"
+        ),
     )
 
     assert signature.organisation == five_rights
     assert signature.published_name == "5 RIGHTS"
+    assert signature.verified_domain == "5rightsfoundation.com"
     assert Organisation.objects.count() == 1
 
 
@@ -553,7 +579,9 @@ def test_an_organisation_is_matched_by_its_website_domain(client, hosted):
     signature = sign_and_confirm(
         client,
         hosted,
-        factories.organisation_sign_form(name="EFF", website="https://eff.org/about/"),
+        factories.organisation_sign_form(
+            name="EFF", website="https://eff.org/about/", email="info@eff.org"
+        ),
     )
 
     assert signature.organisation == eff
@@ -589,15 +617,26 @@ def test_a_person_is_matched_by_name_whatever_its_accents(client, hosted, sofia)
 
 
 def test_a_signer_already_on_the_letter_gets_no_second_signature(client, hosted, five_rights):
+    five_rights.website = "https://5rightsfoundation.com/"
+    five_rights.save()
     listed = factories.SignatureFactory(letter=hosted, organisation=five_rights)
-
-    signature = sign_and_confirm(
-        client, hosted, factories.organisation_sign_form(name="5Rights Foundation", website="")
+    data = factories.organisation_sign_form(
+        name="5Rights Foundation", website="", email="office@5rightsfoundation.com"
     )
+    post_sign(client, hosted, data)
 
-    assert signature == listed
-    assert signature.status == SignatureStatus.REPORTED
-    assert Signature.objects.count() == 1
+    assert client.post(confirm_path(mail.outbox[0])).status_code == 200
+
+    assert list(Signature.objects.all()) == [listed]
+    listed.refresh_from_db()
+    assert listed.status == SignatureStatus.REPORTED
+    assert listed.signed_on_site_at is None  # still the source's signature, not ours
+    # Its mailbox made nothing, so it cannot withdraw the listed signature.
+    assert SignupRequest.objects.get().signature is None
+    post_withdraw(client, hosted, factories.withdraw_form(email=data["email"]))
+    client.post(confirm_path(mail.outbox[-1]))
+    listed.refresh_from_db()
+    assert listed.status == SignatureStatus.REPORTED
 
 
 # ---------------------------------------------------------------------------
