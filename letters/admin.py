@@ -31,6 +31,7 @@ from .models import (
     Correction,
     Endorsement,
     Letter,
+    LetterText,
     Organisation,
     OrganisationAlias,
     Organiser,
@@ -274,6 +275,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         ("Internal", {"fields": ["staff_notes"]}),
     ]
     inlines = [
+        letter_inline(LetterText, "source", base=admin.StackedInline),
         letter_inline(ReportedCount, "source"),
         letter_inline(Addressee, "person", "organisation"),
         letter_inline(Organiser, "person", "organisation", "source"),

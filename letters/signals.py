@@ -13,10 +13,13 @@ from . import signature_list
 from .lib.text import normalise
 from .models import (
     PUBLIC_STATUSES,
+    Addressee,
     CorrectionRequest,
     Letter,
+    LetterText,
     Organisation,
     OrganisationAlias,
+    Organiser,
     Person,
     PersonAlias,
     RateLimitHit,
@@ -37,7 +40,19 @@ def set_alias_normalised_name(
 
 @receiver(pre_save, sender=Letter)
 def set_letter_search_text(sender: type[Letter], instance: Letter, **kwargs: Any) -> None:
-    instance.search_text = signature_list.search_text([instance.title])
+    instance.search_text = signature_list.search_text(signature_list.letter_search_names(instance))
+
+
+@receiver(post_save, sender=Addressee)
+@receiver(post_delete, sender=Addressee)
+@receiver(post_save, sender=Organiser)
+@receiver(post_delete, sender=Organiser)
+@receiver(post_save, sender=LetterText)
+@receiver(post_delete, sender=LetterText)
+def refresh_letter_search_text(
+    sender: type[Model], instance: Addressee | Organiser | LetterText, **kwargs: Any
+) -> None:
+    signature_list.refresh_letter_search_text(instance.letter_id)
 
 
 @receiver(pre_save, sender=Signature)

@@ -467,6 +467,7 @@ CURATED_MODELS = [
     "quote",
     "response",
     "topic",
+    "lettertext",
 ]
 
 
