@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,7 @@ from .curation.merge_admin import MergeAdminMixin
 from .curation.merging import merge_organisations, merge_people
 from .curation.publishing import publish
 from .models import (
+    ONE_ORIGINAL,
     Addressee,
     Correction,
     Endorsement,
@@ -207,6 +210,31 @@ def letter_inline(
     return type(f"{model.__name__}Inline", (base,), attributes)
 
 
+class LetterTextFormSet(BaseInlineFormSet):
+    """One original text per letter, checked across the forms: Django validates no
+    conditional constraint that involves an inline's foreign key, and the database would
+    refuse the save with an error page."""
+
+    def clean(self) -> None:
+        super().clean()
+        originals = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_original") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(originals) > 1:
+            raise ValidationError(ONE_ORIGINAL)
+
+
+class LetterTextInline(admin.StackedInline):
+    """The letter's own text, original and translations, each citing its source."""
+
+    model = LetterText
+    formset = LetterTextFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
 class LetterCorrectionInline(admin.TabularInline):
     """The public corrections log, for changes made without a request."""
 
@@ -275,7 +303,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         ("Internal", {"fields": ["staff_notes"]}),
     ]
     inlines = [
-        letter_inline(LetterText, "source", base=admin.StackedInline),
+        LetterTextInline,
         letter_inline(ReportedCount, "source"),
         letter_inline(Addressee, "person", "organisation"),
         letter_inline(Organiser, "person", "organisation", "source"),

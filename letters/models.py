@@ -431,8 +431,7 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         """Letters whose title, text, organisers or addressees (as named, or by any name
         of the linked record) contain the query, or with a public signatory who does.
 
-        Signatories are searched from three characters on, through their trigram index
-        (letters/search_index.py): shorter queries would scan every signature.
+        Signatories are searched as `SignatureQuerySet.found_by_letter_search` says.
         """
         needle = normalise(query)
         if not needle:
@@ -440,15 +439,13 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         named = Q(organisation__search_text__contains=needle) | Q(
             person__search_text__contains=needle
         )
-        condition = (
+        signed = Signature.objects.found_by_letter_search(query).values("letter_id")
+        return self.filter(
             Q(search_text__contains=needle)
             | Q(pk__in=Organiser.objects.filter(named).values("letter_id"))
             | Q(pk__in=Addressee.objects.filter(named).values("letter_id"))
+            | Q(pk__in=signed)
         )
-        if len(needle) >= MIN_INDEXED_LENGTH:
-            signed = Signature.objects.public().matching(query).values("letter_id")
-            condition |= Q(pk__in=signed)
-        return self.filter(condition)
 
     def hosted(self) -> Self:
         """Published letters open for sign-ups on this site; the others we only track."""
@@ -851,6 +848,14 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         indexed = matching_ids(needle, self.db)
         # The index narrows the rows; the LIKE keeps the exact substring rule.
         return matches if indexed is None else matches.filter(pk__in=indexed)
+
+    def found_by_letter_search(self, query: str) -> Self:
+        """The public signatures by which a search finds letters (the home page): from
+        three characters on, which the trigram index serves; a shorter query would scan
+        every signature, and finds letters by their other names only."""
+        if len(normalise(query)) < MIN_INDEXED_LENGTH:
+            return self.none()
+        return self.public().matching(query)
 
     def on_letter_matching(self, letter: "Letter", query: str) -> Self:
         """`letter`'s signatures matching `query`.
@@ -1295,6 +1300,7 @@ class Response(models.Model):
 # Any language a letter may be written or translated in: Django's list of languages, not
 # the (shorter) list the site's interface is offered in.
 TEXT_LANGUAGES = global_settings.LANGUAGES
+ONE_ORIGINAL = "A letter has one original text; the others are translations."
 
 
 class LetterTextQuerySet(OnLetterQuerySet["LetterText"]):
@@ -1362,7 +1368,10 @@ class LetterText(models.Model):
                 fields=["letter", "language"], name="letter_text_one_per_language"
             ),
             models.UniqueConstraint(
-                fields=["letter"], condition=Q(is_original=True), name="letter_text_one_original"
+                fields=["letter"],
+                condition=Q(is_original=True),
+                name="letter_text_one_original",
+                violation_error_message=ONE_ORIGINAL,
             ),
             models.CheckConstraint(condition=~Q(body=""), name="letter_text_body_not_empty"),
             models.CheckConstraint(

@@ -80,9 +80,10 @@ def letter_search_names(letter: "models.Letter") -> list[str]:
     if letter.pk:
         names.extend(letter.organisers.values_list("name", flat=True))
         names.extend(letter.addressees.values_list("name", flat=True))
-        for title, body, source_id in letter.texts.values_list("title", "body", "source_id"):
-            if source_id is not None or letter.accepts_signups:
-                names.extend([title, body])
+        # As LetterText.objects.sourced() says, from the letter's own (maybe unsaved) value.
+        texts = letter.texts.all() if letter.accepts_signups else letter.texts.exclude(source=None)
+        for title, body in texts.values_list("title", "body"):
+            names.extend([title, body])
     return names
 
 

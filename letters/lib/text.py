@@ -32,7 +32,9 @@ def normalise(text: str | None) -> str:
     """
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Before decomposing too: NFKD makes a spacing accent used as an apostrophe
+    # ("Barnardo´s") a space and a combining mark.
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION))
     without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
     folded = without_marks.casefold().translate(_PUNCTUATION)
     return _SPACES.sub(" ", folded).strip()

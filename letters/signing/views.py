@@ -20,6 +20,8 @@ from letters.models import (
     SignupAction,
     SignupRequest,
 )
+from letters.public.letter_texts import TEXT_PARAM, letter_texts
+from letters.public.params import text_param
 from tracker.client_ip import client_ip
 
 from . import ratelimit, services
@@ -48,13 +50,16 @@ def signup_request(request: HttpRequest, slug: str, action: str) -> HttpResponse
     """Sign or withdraw: the form, then a confirmation email, then "check your email"."""
     letter = _hosted_letter(slug)
     form_class, template = REQUEST_FORMS[action]
+    # The letter in its own words, in the language asked for (the sign page shows it).
+    texts = letter_texts(letter, text_param(request, TEXT_PARAM))
+    context = {"letter": letter, "letter_texts": texts}
     if request.method != "POST":
-        return render(request, template, {"letter": letter, "form": form_class()})
+        return render(request, template, {**context, "form": form_class()})
     form = form_class(request.POST)
     if form.is_bot:
         return redirect("signup_sent", slug=letter.slug)
     if not form.is_valid():
-        return render(request, template, {"letter": letter, "form": form}, status=400)
+        return render(request, template, {**context, "form": form}, status=400)
     ip = client_ip(request) or None
     if not ratelimit.allow(f"{action}:{letter.pk}:{ip}"):
         return _too_many(request, letter)
