@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -33,11 +35,13 @@ from .curation.tasks import check_source_links, link_check_params
 from .jobs import admin as jobs_admin  # noqa: F401  (registers the background work's admin)
 from .jobs.runner import start
 from .models import (
+    ONE_ORIGINAL,
     Addressee,
     Correction,
     Endorsement,
     IdentityBasis,
     Letter,
+    LetterText,
     Organisation,
     OrganisationAlias,
     Organiser,
@@ -237,6 +241,31 @@ def letter_inline(
     return type(f"{model.__name__}Inline", (base,), attributes)
 
 
+class LetterTextFormSet(BaseInlineFormSet):
+    """One original text per letter, checked across the forms: Django validates no
+    conditional constraint that involves an inline's foreign key, and the database would
+    refuse the save with an error page."""
+
+    def clean(self) -> None:
+        super().clean()
+        originals = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_original") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(originals) > 1:
+            raise ValidationError(ONE_ORIGINAL)
+
+
+class LetterTextInline(admin.StackedInline):
+    """The letter's own text, original and translations, each citing its source."""
+
+    model = LetterText
+    formset = LetterTextFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
 class LetterCorrectionInline(admin.TabularInline):
     """The public corrections log, for changes made without a request."""
 
@@ -320,6 +349,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
     # The signatories first: the common path is letter, source, list, publish.
     inlines = [
         NewSignatureInline,
+        LetterTextInline,
         letter_inline(ReportedCount, "source", base=admin.StackedInline),
         letter_inline(Addressee, "person", "organisation", base=admin.StackedInline),
         letter_inline(Organiser, "person", "organisation", "source", base=admin.StackedInline),

@@ -4,12 +4,15 @@ from collections.abc import Collection, Container, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
 
+from django.conf import global_settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from simple_history.models import HistoricalRecords
 
 from . import page_scopes, signature_list
@@ -17,7 +20,7 @@ from .lib.countries import country_choices
 from .lib.partial_dates import PartialDateField, format_partial_date
 from .lib.slugs import unique_slug
 from .lib.text import normalise
-from .search_index import matching_ids
+from .search_index import MIN_INDEXED_LENGTH, matching_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -56,6 +59,7 @@ class SourceQuerySet(models.QuerySet["Source"]):
             Letter.objects.filter(visibility=published, reported_counts__source=source),
             Letter.objects.filter(visibility=published, quotes__source=source),
             Letter.objects.filter(visibility=published, responses__source=source),
+            LetterText.objects.public().filter(source=source),
         ]
         condition: Q | Combinable = Q()
         for rows in cited_by:
@@ -88,6 +92,9 @@ class Source(models.Model):
     )
     authors = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True, help_text="Public caveat about this source.")
+    staff_notes = models.TextField(
+        blank=True, help_text="Internal notes for curators; never shown publicly."
+    )
     archived_url = models.URLField(
         max_length=1000,
         blank=True,
@@ -426,10 +433,24 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         return self.filter(visibility=Visibility.PUBLISHED)
 
     def matching(self, query: str) -> Self:
+        """Letters whose title, text, organisers or addressees (as named, or by any name
+        of the linked record) contain the query, or with a public signatory who does.
+
+        Signatories are searched as `SignatureQuerySet.found_by_letter_search` says.
+        """
         needle = normalise(query)
         if not needle:
             return self
-        return self.filter(search_text__contains=needle)
+        named = Q(organisation__search_text__contains=needle) | Q(
+            person__search_text__contains=needle
+        )
+        signed = Signature.objects.found_by_letter_search(query).values("letter_id")
+        return self.filter(
+            Q(search_text__contains=needle)
+            | Q(pk__in=Organiser.objects.filter(named).values("letter_id"))
+            | Q(pk__in=Addressee.objects.filter(named).values("letter_id"))
+            | Q(pk__in=signed)
+        )
 
     def hosted(self) -> Self:
         """Published letters open for sign-ups on this site; the others we only track."""
@@ -524,7 +545,9 @@ class Letter(models.Model):
         help_text="Listed signatures per first-listed date; kept by the app.",
     )
     search_text = models.TextField(
-        blank=True, editable=False, help_text="Normalised title, kept by the app."
+        blank=True,
+        editable=False,
+        help_text="Normalised title, organisers, addressees and texts, kept by the app.",
     )
 
     objects = SlugManager.from_queryset(LetterQuerySet)()
@@ -874,6 +897,14 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         indexed = matching_ids(needle, self.db)
         # The index narrows the rows; the LIKE keeps the exact substring rule.
         return matches if indexed is None else matches.filter(pk__in=indexed)
+
+    def found_by_letter_search(self, query: str) -> Self:
+        """The public signatures by which a search finds letters (the home page): from
+        three characters on, which the trigram index serves; a shorter query would scan
+        every signature, and finds letters by their other names only."""
+        if len(normalise(query)) < MIN_INDEXED_LENGTH:
+            return self.none()
+        return self.public().matching(query)
 
     def on_letter_matching(self, letter: "Letter", query: str) -> Self:
         """`letter`'s signatures matching `query`.
@@ -1478,6 +1509,140 @@ class Response(models.Model):
     @property
     def display_date(self) -> str:
         return format_partial_date(self.date)
+
+
+# ---------------------------------------------------------------------------
+# The letter's own text, in its languages
+# ---------------------------------------------------------------------------
+
+# Any language a letter may be written or translated in: Django's list of languages, not
+# the (shorter) list the site's interface is offered in.
+TEXT_LANGUAGES = global_settings.LANGUAGES
+ONE_ORIGINAL = "A letter has one original text; the others are translations."
+
+
+class LetterTextQuerySet(OnLetterQuerySet["LetterText"]):
+    def sourced(self) -> Self:
+        """Texts that may be shown: each cites where it is published, unless the letter is
+        hosted here, where this site is where it is published."""
+        return self.filter(Q(source__isnull=False) | Q(letter__accepts_signups=True))
+
+    def public(self) -> Self:
+        return super().public().sourced()
+
+
+class LetterTextManager(models.Manager["LetterText"]):
+    def get_by_natural_key(self, letter_slug: str, language: str) -> "LetterText":
+        return self.get(letter__slug=letter_slug, language=language)
+
+
+class LetterText(models.Model):
+    """The letter in its own words, as published: its original language or a translation.
+
+    Sourced content, like a quote: curators copy it from where it is published and cite
+    that page. It is not an interface translation, and our summary stays our own words.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=15, choices=TEXT_LANGUAGES)
+    is_original = models.BooleanField(
+        default=False,
+        help_text="Tick for the language the letter was written in; leave unticked for a "
+        "translation.",
+    )
+    translated_by = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a translation: who made it, as the source says ('the organisers'). "
+        "Leave empty when the source does not say.",
+    )
+    title = models.CharField(
+        max_length=500, blank=True, help_text="The letter's own heading in this language, if any."
+    )
+    body = models.TextField(
+        help_text="The text exactly as published; a blank line between paragraphs."
+    )
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letter_texts",
+        help_text="Where this text is published. Required unless the letter is hosted on "
+        "this site.",
+    )
+
+    objects = LetterTextManager.from_queryset(LetterTextQuerySet)()
+    history = HistoricalRecords()
+    # Set before a save or a delete to say, on the history row it writes, why and who.
+    _change_reason: str
+    _history_user: "User | None"
+
+    class Meta:
+        # The original first, then the translations by language.
+        ordering = ["letter", "-is_original", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="letter_text_one_per_language"
+            ),
+            models.UniqueConstraint(
+                fields=["letter"],
+                condition=Q(is_original=True),
+                name="letter_text_one_original",
+                violation_error_message=ONE_ORIGINAL,
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="letter_text_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in TEXT_LANGUAGES]),
+                name="letter_text_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_original=False) | Q(translated_by=""),
+                name="letter_text_original_is_not_translated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "original" if self.is_original else "translation"
+        return f"{self.letter} ({self.language_name}, {kind})"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.letter.slug, self.language)
+
+    # Django reads this attribute of the function; mypy cannot type attributes of functions.
+    natural_key.dependencies = ["letters.letter", "letters.source"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.is_original and self.translated_by:
+            raise ValidationError({"translated_by": "The original is not a translation."})
+        try:
+            hosted = self.letter.accepts_signups
+        except Letter.DoesNotExist:  # no letter yet: the form says the field is required
+            hosted = False
+        if self.source_id is None and not hosted:
+            raise ValidationError(
+                {
+                    "source": "Cite where this text is published (only a letter hosted on this "
+                    "site may go without)."
+                }
+            )
+
+    @property
+    def language_info(self) -> dict[str, Any]:
+        """Django's facts about the language: its English and own names, its direction."""
+        return get_language_info(self.language)
+
+    @property
+    def language_name(self) -> str:
+        return str(self.language_info["name_translated"])
+
+    @property
+    def language_name_local(self) -> str:
+        return str(self.language_info["name_local"])
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language_info["bidi"] else "ltr"
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .models import (
     Job,
     Letter,
     LetterRedirect,
+    LetterText,
     Organisation,
     OrganisationAlias,
     OrganisationRedirect,
@@ -53,7 +54,19 @@ def set_alias_normalised_name(
 
 @receiver(pre_save, sender=Letter)
 def set_letter_search_text(sender: type[Letter], instance: Letter, **kwargs: Any) -> None:
-    instance.search_text = signature_list.search_text([instance.title])
+    instance.search_text = signature_list.search_text(signature_list.letter_search_names(instance))
+
+
+@receiver(post_save, sender=Addressee)
+@receiver(post_delete, sender=Addressee)
+@receiver(post_save, sender=Organiser)
+@receiver(post_delete, sender=Organiser)
+@receiver(post_save, sender=LetterText)
+@receiver(post_delete, sender=LetterText)
+def refresh_letter_search_text(
+    sender: type[Model], instance: Addressee | Organiser | LetterText, **kwargs: Any
+) -> None:
+    signature_list.refresh_letter_search_text(instance.letter_id)
 
 
 @receiver(pre_save, sender=Letter)
@@ -237,7 +250,16 @@ PRIVATE_MODELS = {
 }
 # Old slugs answer 301, which is never cached; merges that make them change every page.
 UNCACHED_MODELS = {OrganisationRedirect, PersonRedirect}
-LETTER_PARTS = {Addressee, Correction, Endorsement, Organiser, Quote, ReportedCount, Response}
+LETTER_PARTS = {
+    Addressee,
+    Correction,
+    Endorsement,
+    LetterText,
+    Organiser,
+    Quote,
+    ReportedCount,
+    Response,
+}
 
 
 def _old_slug(instance: Letter | Organisation | Person, using: str) -> str | None:

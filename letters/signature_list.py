@@ -5,7 +5,8 @@ What is derived, and why it is stored rather than computed per page view:
 - `Signature.search_text`: the published name, the signer's canonical name and every
   alias, normalised, so that search is one substring match (served by the trigram index
   of letters/search_index.py). `Organisation.search_text` and `Person.search_text` hold
-  the signer's own names the same way; `Letter.search_text` the normalised title.
+  the signer's own names the same way; `Letter.search_text` the title, the organisers and
+  addressees as the letter names them, and the letter's own texts (`letter_search_names`).
 - `Signature.sourced`: whether a source cites it (or it was signed on this site), since
   nothing is public without one (`models.on_public_list`).
 - `Signature.list_rank`: each public signature's place in its letter's public list
@@ -83,6 +84,30 @@ def refresh_signer_search_text(signer: "models.Organisation | models.Person") ->
         models.Signature.objects.filter(pk=pk).update(
             search_text=search_text([published_name, *names])
         )
+
+
+def letter_search_names(letter: "models.Letter") -> list[str]:
+    """What a letter is found by besides its signatories: its title, its organisers and
+    addressees as it names them, and the title and body of each text that may be shown
+    (one that cites its source, or any on a letter hosted here). Read from the database,
+    except the letter's own fields, which may be unsaved."""
+    names = [letter.title]
+    if letter.pk:
+        names.extend(letter.organisers.values_list("name", flat=True))
+        names.extend(letter.addressees.values_list("name", flat=True))
+        # As LetterText.objects.sourced() says, from the letter's own (maybe unsaved) value.
+        texts = letter.texts.all() if letter.accepts_signups else letter.texts.exclude(source=None)
+        for title, body in texts.values_list("title", "body"):
+            names.extend([title, body])
+    return names
+
+
+def refresh_letter_search_text(letter_id: int) -> None:
+    """Recompute a letter's search text after one of its parties or texts changed."""
+    letter = models.Letter.objects.filter(pk=letter_id).first()
+    if letter is not None:  # None when the row goes with its deleted letter
+        text = search_text(letter_search_names(letter))
+        models.Letter.objects.filter(pk=letter_id).update(search_text=text)
 
 
 def refresh_signature_search_text(signature_ids: Iterable[int]) -> None:

@@ -139,6 +139,20 @@ class ResponseFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
 
 
+class LetterTextFactory(factory.django.DjangoModelFactory):
+    """A letter's text in its original language, citing where it is published."""
+
+    class Meta:
+        model = models.LetterText
+
+    letter = factory.SubFactory(LetterFactory)
+    language = "en"
+    is_original = True
+    title = "Open letter"
+    body = factory.Sequence(lambda n: f"We, the undersigned, ask for change number {n}.")
+    source = factory.SubFactory(SourceFactory)
+
+
 class PersonSignatureFactory(SignatureFactory):
     """A person's signature."""
 

@@ -25,6 +25,10 @@ say what the data cannot say by itself:
   `organisation_kind()` would get wrong or could not decide.
 - `OFFICIAL_HOST_MARKERS`, `NEWS_HOSTS` and `COPY_OUTLET_WORDS` classify sources.
 
+Curators' notes (`curation_note`, on a letter or a coverage item) go to `staff_notes` (the
+letter's, the source's) and nowhere else: the build stops if one would reach any other
+field. Every other note is a public caveat, shown beside what it qualifies.
+
 Every field of every model is written, defaults included, and so are the derived
 columns (`Letter.listed_count` and `public_count`, `Signature.list_rank`, `search_text`,
 alias `normalised_name`) computed as
@@ -133,9 +137,11 @@ class FixtureBuilder:
         ]
         for model, fields in shared:
             self.rows[model].append(fields)
-        return [
+        objects = [
             fixture_object(model, fields) for model in MODEL_ORDER for fields in self.rows[model]
         ]
+        check_curation_notes_stay_private(self.letters, objects)
+        return objects
 
     def add(self, model_and_fields: FixtureRow) -> None:
         model, fields = model_and_fields
@@ -256,6 +262,11 @@ class FixtureBuilder:
                 "sourced": bool(sources),
                 "identity_basis": identity_basis,
                 "identity_evidence": identity_evidence,
+                # Taken from published lists, never signed on this site.
+                "signed_on_site_at": None,
+                "verified_domain": "",
+                "verification_method": "",
+                "claimed_organisation": None,
                 "search_text": None,  # needs the signer's final aliases, see fixture_object()
                 # Positions are unique per letter, so the list places follow them.
                 "list_rank": position,
@@ -376,6 +387,29 @@ def check_natural_keys(objects: list[JsonObject]) -> None:
     duplicates = [key for key, count in keys.items() if count > 1]
     if duplicates:
         raise CommandError(f"Objects with the same natural key: {duplicates}")
+
+
+def curation_notes(value: object) -> list[str]:
+    """Every `curation_note` anywhere in a JSON value: curators' notes, staff only."""
+    if isinstance(value, dict):
+        own = [value["curation_note"]] if value.get("curation_note") else []
+        return own + [note for item in value.values() for note in curation_notes(item)]
+    if isinstance(value, list):
+        return [note for item in value for note in curation_notes(item)]
+    return []
+
+
+def check_curation_notes_stay_private(letters: list[JsonObject], objects: list[JsonObject]) -> None:
+    """Refuse a fixture in which a curator's note reaches any field but `staff_notes`."""
+    notes = set(curation_notes(letters))
+    leaks = [
+        f"{obj['model']}.{name}"
+        for obj in objects
+        for name, value in obj["fields"].items()
+        if name != "staff_notes" and isinstance(value, str) and any(note in value for note in notes)
+    ]
+    if leaks:
+        raise CommandError(f"A curation_note would be public in: {', '.join(sorted(set(leaks)))}")
 
 
 def read_letters(data_dir: Path) -> list[JsonObject]:

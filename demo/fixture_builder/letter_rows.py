@@ -3,11 +3,11 @@
 from django.core.management.base import CommandError
 
 from letters.lib.partial_dates import format_partial_date
-from letters.lib.text import normalise
 from letters.models import (
     OutcomeKind,
     Visibility,
 )
+from letters.signature_list import search_text
 
 from .sources import letter_documents
 from .tables import DEBATE_TOPIC
@@ -91,8 +91,6 @@ def letter_notes(letter: JsonObject, letters_by_id: dict[str, JsonObject]) -> st
         "Related letters:",
         [f"{other['title']} ({format_partial_date(other['date'])})" for other in related],
     )
-    if letter.get("url_note"):
-        paragraphs.append(f"On the source URLs: {letter['url_note']}")
     return "\n\n".join(paragraphs)
 
 
@@ -119,12 +117,21 @@ def letter_row(letter: JsonObject, letters_by_id: dict[str, JsonObject]) -> Fixt
             "signatories_note": letter.get("signatories_note") or "",
             "notes": letter_notes(letter, letters_by_id),
             "topics": [[DEBATE_TOPIC["slug"]]],
-            "staff_notes": "",
+            # The curators' note stays in the admin; every other note is a public caveat.
+            "staff_notes": letter.get("curation_note") or "",
             "last_reviewed_on": None,
             # Every fixture signature is "reported": all of them are public and listed.
             "listed_count": len(letter["signatories"]),
             "public_count": len(letter["signatories"]),
-            "search_text": normalise(letter["title"]),  # as letters/signals.py sets it
+            # As letters/signals.py sets it (signature_list.letter_search_names); the data
+            # holds no letter texts.
+            "search_text": search_text(
+                [
+                    letter["title"],
+                    *(organiser["name"] for organiser in letter["organisers"]),
+                    *(addressee["name"] for addressee in letter["addressees"]),
+                ]
+            ),
         },
     )
 

@@ -22,6 +22,8 @@ class SourceRecord:
     date: str | None = None
     authors: str = ""
     note: str = ""
+    # A curator's note about the source (the data's `curation_note`): staff only.
+    staff_notes: str = ""
     is_copy: bool = False
     is_document: bool = False
     is_coverage: bool = False
@@ -58,6 +60,7 @@ class Sources:
             date=partial_date(entry.get("date")),
             authors=", ".join(entry.get("authors") or []) or entry.get("author") or "",
             note=entry.get("note") or entry.get("headline_note") or "",
+            staff_notes=entry.get("curation_note") or "",
             is_copy=bool(COPY_OUTLET_WORDS.search(entry.get("outlet") or "")),
         )
         if entry.get("url_mirror"):
@@ -113,6 +116,7 @@ class Sources:
                     "is_copy": record.is_copy,
                     "authors": record.authors,
                     "note": record.note,
+                    "staff_notes": record.staff_notes,
                     "archived_url": "",
                     # Written by `manage.py check_source_links`, never by the fixture.
                     "link_checked_at": None,

@@ -1,7 +1,12 @@
 """A topic's table: the organisations and people that signed any of its published letters,
-against those letters, with the side each signature took. A fixed number of queries."""
+against those letters, with the side each signature took. A fixed number of queries.
 
-from dataclasses import dataclass
+The page shows it two ways from the same data: a matrix (signers in rows, letters in
+numbered columns) on wide screens, and on phones the letters one after the other, each
+with its signers, after those who signed more than one.
+"""
+
+from dataclasses import dataclass, field
 
 from letters.models import (
     SIGNED_STATUSES,
@@ -35,13 +40,41 @@ class TopicRow:
     signer: Organisation | Person
     cells: list[Signature | None]
 
+    @property
+    def signed(self) -> list[tuple[int, Signature]]:
+        """(letter number, signature) for each letter signed, in column order."""
+        return [(number, cell) for number, cell in enumerate(self.cells, start=1) if cell]
+
+
+@dataclass
+class TopicColumn:
+    """One of the topic's letters, numbered from 1 by date, with its signatures by name."""
+
+    number: int
+    letter: Letter
+    organisations: list[Signature] = field(default_factory=list)
+    people: list[Signature] = field(default_factory=list)
+
 
 @dataclass
 class TopicTable:
     topic: Topic
-    letters: list[Letter]
+    columns: list[TopicColumn]
     organisations: list[TopicRow]
     people: list[TopicRow]
+
+    @property
+    def letters(self) -> list[Letter]:
+        return [column.letter for column in self.columns]
+
+    @property
+    def several(self) -> list[TopicRow]:
+        """Signers of more than one of the letters, organisations first, by name."""
+        return [row for row in self.organisations + self.people if len(row.signed) > 1]
+
+
+def _by_name(rows: dict[int, TopicRow]) -> list[TopicRow]:
+    return sorted(rows.values(), key=lambda row: (row.signer.name.casefold(), row.signer.pk))
 
 
 def topic_table(topic: Topic) -> TopicTable:
@@ -50,7 +83,8 @@ def topic_table(topic: Topic) -> TopicTable:
     letters = list(topic.letters.published())
     # Sorted here so that undated letters go last on every database.
     letters.sort(key=lambda letter: (letter.date is None, letter.date or "", letter.title))
-    column = {letter.pk: index for index, letter in enumerate(letters)}
+    columns = [TopicColumn(number, letter) for number, letter in enumerate(letters, start=1)]
+    index = {letter.pk: position for position, letter in enumerate(letters)}
     organisations: dict[int, TopicRow] = {}
     people: dict[int, TopicRow] = {}
     for signature in _signed(letters):
@@ -58,9 +92,14 @@ def topic_table(topic: Topic) -> TopicTable:
         signer = signature.signer
         assert signer is not None  # a saved signature has one
         row = rows.setdefault(signer.pk, TopicRow(signer, [None] * len(letters)))
-        row.cells[column[signature.letter_id]] = signature
-
-    def by_name(rows: dict[int, TopicRow]) -> list[TopicRow]:
-        return sorted(rows.values(), key=lambda row: (row.signer.name.casefold(), row.signer.pk))
-
-    return TopicTable(topic, letters, by_name(organisations), by_name(people))
+        row.cells[index[signature.letter_id]] = signature
+    organisation_rows, people_rows = _by_name(organisations), _by_name(people)
+    for row in organisation_rows:
+        for column, cell in zip(columns, row.cells, strict=True):
+            if cell:
+                column.organisations.append(cell)
+    for row in people_rows:
+        for column, cell in zip(columns, row.cells, strict=True):
+            if cell:
+                column.people.append(cell)
+    return TopicTable(topic, columns, organisation_rows, people_rows)

@@ -157,6 +157,27 @@ SCHEMAS = {
             "source": ref("Source"),
         }
     ),
+    "LetterText": strict(
+        {
+            "language": {**TEXT, "description": "A language code, e.g. 'en', 'fr', 'pt-br'."},
+            "language_name": {**TEXT, "description": "The language's name in English."},
+            "is_original": {
+                "type": "boolean",
+                "description": "The language the letter was written in; false: a translation.",
+            },
+            "translated_by": {**TEXT, "description": "Who translated it; empty if not stated."},
+            "title": {**TEXT, "description": "The letter's own heading; empty if none."},
+            "body": {
+                **TEXT,
+                "description": "The text as published; a blank line between paragraphs.",
+            },
+            "source": {
+                "oneOf": [ref("Source"), {"type": "null"}],
+                "description": "Where it is published; null for a letter hosted on this site.",
+            },
+        },
+        "The letter in its own words, in one language, as published.",
+    ),
     "LetterDetail": strict(
         {
             "slug": TEXT,
@@ -175,6 +196,7 @@ SCHEMAS = {
             "listed_count": {"type": "integer"},
             "public_count": {"type": "integer"},
             "last_reviewed_on": nullable("string", format="date"),
+            "texts": {"type": "array", "items": ref("LetterText")},
             "topics": {"type": "array", "items": TEXT},
             "in_response_to": nullable("string", description="The slug of the letter answered."),
             "addressees": {"type": "array", "items": ref("Party")},

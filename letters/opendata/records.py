@@ -10,6 +10,7 @@ from letters.models import (
     Addressee,
     Endorsement,
     Letter,
+    LetterText,
     Organisation,
     Organiser,
     Person,
@@ -106,8 +107,24 @@ def site_signup_fields(signature: Signature) -> SiteSignupFields:
     }
 
 
+def letter_text_record(text: LetterText) -> JsonObject:
+    """The letter in one of its languages, with its source (None: published on this site,
+    which only a hosted letter may be)."""
+    return {
+        "language": text.language,
+        "language_name": str(text.language_info["name"]),
+        "is_original": text.is_original,
+        "translated_by": text.translated_by,
+        "title": text.title,
+        "body": text.body,
+        "source": source_record(text.source) if text.source else None,
+    }
+
+
 def letter_metadata(letter: Letter, base_url: str) -> JsonObject:
-    """What describes a letter in its JSON download and in the API."""
+    """What describes a letter in its JSON download and in the API. Reads the letter's
+    texts (one query)."""
+    texts = LetterText.objects.filter(letter=letter).sourced().select_related("source")
     return {
         "slug": letter.slug,
         "title": letter.title,
@@ -127,6 +144,7 @@ def letter_metadata(letter: Letter, base_url: str) -> JsonObject:
         "last_reviewed_on": letter.last_reviewed_on.isoformat()
         if letter.last_reviewed_on
         else None,
+        "texts": [letter_text_record(text) for text in texts],
     }
 
 

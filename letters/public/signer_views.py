@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Manager, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Manager, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -15,6 +15,7 @@ from letters import page_scopes
 from letters.insight.cosigners import co_signers
 from letters.lib.http import HtmxHttpRequest
 from letters.models import (
+    Addressee,
     Endorsement,
     Organisation,
     OrganisationRedirect,
@@ -22,6 +23,7 @@ from letters.models import (
     Person,
     PersonRedirect,
     Quote,
+    Response,
     Signature,
     Signer,
     SignerQuerySet,
@@ -32,9 +34,25 @@ from letters.page_cache import HTMX_VARY, cached_public_page, depends_on, wants_
 from .pagination import paginate
 from .params import text_param
 
+# Undated letters last on both databases (PostgreSQL would put NULL first).
+NEWEST_LETTER_FIRST = (F("letter__date").desc(nulls_last=True), "letter__title", "pk")
+
 
 def _public_signatures_with_letters() -> QuerySet[Signature]:
     return Signature.objects.public().select_related("letter").order_by("-letter__date", "pk")
+
+
+def _letters_addressed() -> Prefetch:
+    """The published letters addressed to a signer, newest first, each with what happened
+    next (its responses, by date)."""
+    responses = Prefetch("letter__responses", queryset=Response.objects.select_related("source"))
+    addressed = (
+        Addressee.objects.public()
+        .select_related("letter")
+        .prefetch_related(responses, "letter__reported_counts")
+        .order_by(*NEWEST_LETTER_FIRST)
+    )
+    return Prefetch("addressed_by", queryset=addressed)
 
 
 def _public_endorsements() -> Prefetch:
@@ -131,6 +149,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         [organisation],
         "aliases",
         Prefetch("signatures", queryset=_public_signatures_with_letters()),
+        _letters_addressed(),
         _public_endorsements(),
         Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
     )
@@ -150,6 +169,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         [person],
         "aliases",
         Prefetch("signatures", queryset=_public_signatures_with_letters()),
+        _letters_addressed(),
         _public_endorsements(),
         Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
     )
@@ -160,17 +180,28 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Has X signed anything? Organisations and people by name or alias, with their letters."""
+    """Has X signed anything? Organisations and people by name or alias, each with the
+    letters it signed (date, stance and the signature's status) and those addressed to it."""
     query = text_param(request, "q")
     limit = settings.INDEX_PAGE_SIZE
     organisations: list[Organisation] = []
     people: list[Person] = []
     if query:
         signed = Prefetch("signatures", queryset=_public_signatures_with_letters())
-        organisations = list(
-            Organisation.objects.public().matching(query).prefetch_related(signed)[: limit + 1]
+        addressed = Prefetch(
+            "addressed_by",
+            queryset=Addressee.objects.public()
+            .select_related("letter")
+            .order_by(*NEWEST_LETTER_FIRST),
         )
-        people = list(Person.objects.public().matching(query).prefetch_related(signed)[: limit + 1])
+        organisations = list(
+            Organisation.objects.public()
+            .matching(query)
+            .prefetch_related(signed, addressed)[: limit + 1]
+        )
+        people = list(
+            Person.objects.public().matching(query).prefetch_related(signed, addressed)[: limit + 1]
+        )
     context = {
         "query": query,
         "organisations": organisations[:limit],

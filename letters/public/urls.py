@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from . import about_views, views
+from . import about_views, share_cards, views
 from . import signer_views as signers
 
 letter_pages = [
     path("", views.letter_detail, name="letter_detail"),
     path("print/", views.letter_print, name="letter_print"),
     path("timeline/", views.letter_timeline, name="letter_timeline"),
+    path("card.png", share_cards.letter_share_card, name="letter_share_card"),
     path("corrections/", about_views.correction_log, name="correction_log"),
 ]
 

@@ -1,11 +1,12 @@
 """Public letter pages: the index, a letter with its list, its printable list and its
 timeline. Each works without JavaScript; htmx requests get the list fragment only."""
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -25,18 +26,46 @@ from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
 from .charts import signatures_over_time
 from .forms import AsOfForm
 from .letter_parts import letter_with_parts
+from .letter_texts import TEXT_PARAM, letter_texts
 from .pagination import page_number, paginate, paginate_matches, paginate_ranked
 from .params import text_param
 from .printing import full_public_list
+from .share_cards import card_url
 from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
+
+
+@dataclass(frozen=True)
+class LetterResult:
+    """A letter on the home page, with how many of its signatories match the search."""
+
+    letter: Letter
+    matching_signatories: int = 0
+
+
+def _letter_results(letters: list[Letter], query: str) -> list[LetterResult]:
+    """The letters of a page, each with its public signatories matching `query` counted
+    (one query), so that a card can say why it was found and link to them."""
+    if not query:
+        return [LetterResult(letter) for letter in letters]
+    matches = (
+        Signature.objects.found_by_letter_search(query)
+        .filter(letter__in=letters)
+        .order_by()
+        .values_list("letter")
+        .annotate(total=Count("pk"))
+    )
+    counts = dict(matches)
+    return [LetterResult(letter, counts.get(letter.pk, 0)) for letter in letters]
 
 
 @require_safe
 @cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def home(request: HtmxHttpRequest) -> HttpResponse:
+    """Published letters, newest first, found by title, text, organiser, addressee or
+    signatory, and filtered by side."""
     query = text_param(request, "q")
     side = request.GET.get("stance", "")
     letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
@@ -46,8 +75,12 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         letters = letters.filter(side=side)
     else:
         side = ""
+    page = paginate(request, letters, settings.INDEX_PAGE_SIZE)
+    results = _letter_results(list(page.object_list), query)
     context = {
-        "page": paginate(request, letters, settings.INDEX_PAGE_SIZE),
+        "page": page,
+        "results": results,
+        "has_descriptive_titles": any(result.letter.title_is_descriptive for result in results),
         "query": query,
         "side": side,
         "sides": Side.choices,
@@ -114,7 +147,9 @@ def _letter_page(
         # When its figures were read: the page may come from the page cache.
         context["rendered_at"] = timezone.now()
         context["chart"] = signatures_over_time(letter)
+        context["letter_texts"] = letter_texts(letter, text_param(request, TEXT_PARAM))
         context["share_description"] = _share_description(letter)
+        context["share_image"] = request.build_absolute_uri(card_url(letter))
         # No access date: the page may be served from the page cache for days. The
         # cite.txt and cite.bib downloads are never cached and carry today's date.
         names = authors(letter)

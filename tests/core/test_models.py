@@ -232,6 +232,18 @@ CHECK_CASES = [
     ),
     case("correction_request_about_one_entry", lambda: correction_about_two_entries()),
     case(
+        "letter_text_body_not_empty",
+        lambda: lambda: factories.LetterTextFactory(body=""),
+    ),
+    case(
+        "letter_text_language_valid",
+        lambda: lambda: factories.LetterTextFactory(language="klingon"),
+    ),
+    case(
+        "letter_text_original_is_not_translated",
+        lambda: lambda: factories.LetterTextFactory(is_original=True, translated_by="Us"),
+    ),
+    case(
         "correction_change_not_empty",
         lambda: (
             lambda: Correction.objects.create(
@@ -261,10 +273,16 @@ def _same_letter_and_source(factory_class, **fields):
     return _twice(factory_class, letter=letter, source=source, **fields)
 
 
+def _one_original_then_another():
+    text = factories.LetterTextFactory(language="de", is_original=True)
+    return lambda: factories.LetterTextFactory(letter=text.letter, language="fr", is_original=True)
+
+
 def _same_alias_normalised_differently():
     factories.OrganisationAliasFactory(name="5 Rights")
-    # Another spelling of the same name, even on another organisation, is ambiguous.
-    return lambda: factories.OrganisationAliasFactory(name="5 rights")
+    # Another spelling of the same name, even on another organisation, is ambiguous:
+    # case, dots and hyphens do not make another name.
+    return lambda: factories.OrganisationAliasFactory(name="5-rights.")
 
 
 UNIQUE_CASES = [
@@ -325,6 +343,19 @@ UNIQUE_CASES = [
     case(
         "quote_unique_per_letter",
         lambda: _twice(factories.QuoteFactory, letter=factories.LetterFactory(), text="Stop."),
+    ),
+    case(
+        "letter_text_one_per_language",
+        lambda: _twice(
+            factories.LetterTextFactory,
+            letter=factories.LetterFactory(),
+            language="fr",
+            is_original=False,
+        ),
+    ),
+    case(
+        "letter_text_one_original",
+        lambda: _one_original_then_another(),
     ),
     case(
         "response_unique_per_source",

@@ -502,6 +502,7 @@ CURATED_MODELS = [
     "quote",
     "response",
     "topic",
+    "lettertext",
 ]
 
 

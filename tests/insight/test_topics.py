@@ -1,9 +1,9 @@
 """Topics: which side each organisation took across a debate's letters."""
 
 from letters.insight.topics import topic_table
-from letters.models import Side, Topic
+from letters.models import Side, Signature, Topic
 from tests import factories
-from tests.helpers import count_queries
+from tests.helpers import NSPCC_SLUG, count_queries
 
 GOVERNMENT = "2019-10-04_barr-patel-dutton-mcaleenan-letter-to-zuckerberg"
 CIVIL_SOCIETY = "2019-10-04_civil-society-letter-facebook-e2ee"
@@ -27,9 +27,60 @@ def test_the_topic_table_puts_the_government_and_civil_society_letters_on_opposi
     assert letters[CIVIL_SOCIETY].side == Side.FOR
     html = response.content.decode()
     assert "<caption>" in html and '<th scope="row">' in html and '<th scope="col">' in html
-    assert "signed — for E2EE" in html
-    assert "signed — against E2EE rollout (without lawful access)" in html
+    assert '<span class="visually-hidden">signed (for)</span>' in html
+    assert '<span class="visually-hidden">signed (against)</span>' in html
     assert 'class="table-scroll"' in html
+
+
+def test_the_matrix_has_a_numbered_column_per_letter_and_a_legend_for_its_marks(client, demo_data):
+    response = client.get(f"/topics/{DEBATE}/")
+    html = response.content.decode()
+    columns = response.context["table"].columns
+
+    assert [column.number for column in columns] == list(range(1, 15))
+    for column in columns:
+        header = (
+            f'<th scope="col" class="letter-column"><a href="#letter-{column.number}">'
+            f'<span class="visually-hidden">Letter </span>{column.number}</a></th>'
+        )
+        assert html.count(header) == 2  # organisations and people
+        assert f'<li id="letter-{column.number}" value="{column.number}">' in html
+    for side, mark, meaning in [
+        ("for", "+", "signed a letter for"),
+        ("against", "−", "signed a letter against"),
+    ]:
+        legend = f'<dt><span class="side-mark side-{side}">{mark}</span></dt><dd>{meaning}</dd>'
+        assert legend in html
+    # The old cells repeated the stance sentence in every cell.
+    assert "signed — " not in html
+
+
+def test_phones_get_the_letters_one_by_one_with_their_signers(client, demo_data):
+    response = client.get(f"/topics/{DEBATE}/")
+    table = response.context["table"]
+    html = response.content.decode()
+
+    signed = [
+        signature for column in table.columns for signature in column.organisations + column.people
+    ]
+    assert len(signed) == Signature.objects.filter(letter__topics__slug=DEBATE).count()
+    nspcc = next(column for column in table.columns if column.letter.slug == NSPCC_SLUG)
+    assert [s.signer.name for s in nspcc.organisations] == sorted(
+        (s.signer.name for s in nspcc.organisations), key=str.casefold
+    )
+    assert f'<h3 id="group-{nspcc.number}">{nspcc.number}. ' in html
+    assert "No signatory listed here." in html  # a letter whose list is not in the sources
+
+
+def test_signers_of_several_letters_are_listed_first_with_each_letter_and_side(demo_data):
+    table = topic_table(Topic.objects.get(slug=DEBATE))
+
+    assert table.several
+    for row in table.several:
+        assert len(row.signed) > 1
+        assert [number for number, _ in row.signed] == sorted(number for number, _ in row.signed)
+    names = {row.signer.name for row in table.several}
+    assert "Barnardo's" in names
 
 
 def test_cells_follow_the_letters_columns_and_skip_withdrawn_signatures(db):
@@ -69,11 +120,14 @@ def test_the_topic_list_shows_topics_with_published_letters_only(client, db):
 
 def test_topic_names_are_escaped(client, db):
     topic = Topic.objects.create(slug="x", name="<i>x</i>", description="<b>y</b>")
-    topic.letters.add(factories.LetterFactory())
+    letter = factories.LetterFactory(title="<em>t</em>", stance="<u>s</u>")
+    topic.letters.add(letter)
+    factories.SignatureFactory(letter=letter, organisation__name="<s>n</s>")
 
     html = client.get("/topics/x/").content.decode()
 
-    assert "<i>x</i>" not in html and "<b>y</b>" not in html
+    for raw in ("<i>x</i>", "<b>y</b>", "<em>t</em>", "<u>s</u>", "<s>n</s>"):
+        assert raw not in html
 
 
 def test_topic_page_queries_do_not_grow_with_letters_or_signers(client, db):

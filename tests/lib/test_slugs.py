@@ -95,15 +95,16 @@ def merged_away(db):
 def test_a_sign_up_never_takes_a_merged_records_old_url(
     client, curator_client, settings, hosted, merged_away
 ):
-    """The reported bug: a sign-up as '5-Rights Org' (not the alias '5 Rights Org' the merge
-    left, so a new record) took the slug 5-rights-org, and once approved the old URL showed
-    the new organisation instead of redirecting."""
+    """The reported bug: a sign-up as '5-Rights Org' (then not the alias '5 Rights Org' the
+    merge left, so a new record) took the slug 5-rights-org, and once approved the old URL
+    showed the new organisation instead of redirecting. Hyphens now match the alias, so
+    the new record here is '5 / Rights Org', whose slug is the same."""
     settings.SIGNUP_MIN_SECONDS = 0
-    form = factories.organisation_sign_form(name="5-Rights Org", website="")
+    form = factories.organisation_sign_form(name="5 / Rights Org", website="")
     assert client.post(reverse("sign_letter", args=[hosted.slug]), form).status_code == 302
     confirm_path = re.search(r"/signups/confirm/[^/\s]+/", mail.outbox[0].body).group(0)
     assert client.post(confirm_path).status_code == 200
-    new = Organisation.objects.get(name="5-Rights Org")
+    new = Organisation.objects.get(name="5 / Rights Org")
     signature = new.signatures.get()
 
     approved = curator_client.post(

@@ -57,6 +57,10 @@ def public_data(db) -> dict:
     letter.documents.add(factories.SourceFactory(kind="letter"))
     letter.coverage.add(factories.SourceFactory())
     factories.ReportedCountFactory(letter=letter)
+    factories.LetterTextFactory(letter=letter, language="fr")
+    factories.LetterTextFactory(
+        letter=letter, language="en", is_original=False, translated_by="the organisers"
+    )
     organisation = factories.OrganisationFactory(name="Walked Organisation", country="FR")
     factories.OrganisationAliasFactory(organisation=organisation)
     person = factories.PersonFactory(name="Walked Person")

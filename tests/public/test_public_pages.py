@@ -131,13 +131,14 @@ def test_home_searches_titles(client, letter, query):
     assert "1 letter found" in response.content.decode()
 
 
-def test_home_shows_the_descriptive_title_caveat(client, db):
+def test_home_marks_a_descriptive_title_and_explains_the_mark_once(client, db):
     factories.LetterFactory(title="Letter from 60 charities", title_is_descriptive=True)
+    factories.LetterFactory(title="Letter from 70 charities", title_is_descriptive=True)
 
-    response = client.get("/")
+    content = client.get("/").content.decode()
 
-    caveat = "Descriptive title (ours; the letter has no title of its own)"
-    assert caveat in response.content.decode()
+    assert 'Letter from 60 charities</a> <span class="marker">our title</span></h2>' in content
+    assert content.count("The letter has no title of its own: the title describes it.") == 1
 
 
 # ---------------------------------------------------------------------------
@@ -493,10 +494,10 @@ def test_organisation_page_lists_each_letter_signed_with_name_and_stance(
     assert len(rows) == 2
     assert "Letter for privacy" in rows[0]
     assert "<td>5 Rights</td>" in rows[0]
-    assert "For</span> for E2EE" in rows[0]
+    assert '<span class="stance stance-for">for E2EE</span>' in rows[0]
     assert "Letter to a platform" in rows[1]
     assert "<td>5Rights</td>" in rows[1]
-    assert "Against</span> against E2EE rollout" in rows[1]
+    assert '<span class="stance stance-against">against E2EE rollout</span>' in rows[1]
     assert "Not yet signed" not in content
     assert "Still a draft" not in content
 

@@ -47,7 +47,11 @@ def test_a_shared_letter_shows_its_title_summary_and_counts(client, letter):
     assert meta(content, "property", "og:title") == "Letter to a platform"
     assert meta(content, "property", "og:description") == expected
     assert meta(content, "name", "description") == expected
-    assert meta(content, "name", "twitter:card") == "summary"
+    assert meta(content, "name", "twitter:card") == "summary_large_image"
+    assert meta(content, "property", "og:image").startswith(
+        "http://testserver/letters/letter-to-a-platform/card.png?v="
+    )
+    assert meta(content, "property", "og:image:alt") == expected
     assert meta(content, "name", "twitter:title") == "Letter to a platform"
     assert meta(content, "name", "twitter:description") == expected
     assert meta(content, "property", "og:type") == "article"
