@@ -15,7 +15,7 @@ from tests import factories
 from tests.core.test_search_index import assert_index_sound
 from tests.core.test_search_text import assert_every_search_text_follows_the_rule
 
-migration = importlib.import_module("letters.migrations.0011_recompute_normalised_names")
+migration = importlib.import_module("letters.migrations.0020_recompute_normalised_names")
 
 
 def recompute() -> None:
