@@ -30,19 +30,24 @@ the pages, the API and the downloads revalidate by one rule.
 """
 
 import hashlib
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import partial, wraps
-from typing import Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from redis.exceptions import RedisError
 
 from .lib.http import HtmxHttpRequest
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # What every public answer depends on: changes nobody traces to narrower scopes.
 SITE = "site"
@@ -59,6 +64,25 @@ def wants_fragment(request: HtmxHttpRequest) -> bool:
     """An htmx swap gets the list fragment; a history restore or boost gets the page."""
     htmx = request.htmx
     return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+# ---------------------------------------------------------------------------
+# The shared cache, when it fails
+# ---------------------------------------------------------------------------
+
+# A Redis that is down or times out (RedisCache raises), or a cache directory that cannot
+# be written (OSError).
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def tolerant(operation: Callable[[], _T], default: _T) -> _T:
+    """`operation()` on the shared cache, or `default` when the cache fails: the site
+    keeps answering, uncached, rather than failing every public page with it."""
+    try:
+        return operation()
+    except CACHE_ERRORS:
+        logger.warning("The page cache is unavailable; answering uncached", exc_info=True)
+        return default
 
 
 # ---------------------------------------------------------------------------
@@ -95,15 +119,23 @@ def public_content_changed(using: str = "default") -> None:
 
 
 def record_changes(scopes: Iterable[str]) -> None:
-    """Mark these scopes changed now; only ever called once the change has committed."""
-    cache.set_many({_changed_key(scope): _token() for scope in scopes}, timeout=None)
+    """Mark these scopes changed now; only ever called once the change has committed.
+
+    With the cache down the change is logged and lost to the cache, not to the data: the
+    pages it held are gone with it, or expire within PAGE_CACHE_SECONDS."""
+    tokens = {_changed_key(scope): _token() for scope in scopes}
+    tolerant(lambda: cache.set_many(tokens, timeout=None), None)
 
 
 def versions(scopes: Iterable[str]) -> dict[str, str]:
     """The version of `SITE` and of each scope now, publishing any change whose window
     has passed."""
     wanted = list(dict.fromkeys([SITE, *scopes]))
-    found = cache.get_many([key for s in wanted for key in (_changed_key(s), _published_key(s))])
+    keys = [key for s in wanted for key in (_changed_key(s), _published_key(s))]
+    found = tolerant(lambda: cache.get_many(keys), None)
+    if found is None:
+        # Versions nobody else holds: nothing stored matches them, nothing is served stale.
+        return {scope: _token() for scope in wanted}
     now = _now()
     window = settings.PAGE_CACHE_COALESCE_SECONDS
     result: dict[str, str] = {}
@@ -116,8 +148,9 @@ def versions(scopes: Iterable[str]) -> dict[str, str]:
             # No change known since the cache was emptied: a first token, the same for all
             # (whichever reader adds it first).
             token = _token()
-            cache.add(_changed_key(scope), token, timeout=None)
-            latest = str(cache.get(_changed_key(scope), token))
+            key = _changed_key(scope)
+            tolerant(partial(cache.add, key, token, timeout=None), False)
+            latest = str(tolerant(partial(cache.get, key, token), token))
         if published is None:
             # With no change known, there is no window to wait for: the next change
             # shows at once. With one, its window starts now.
@@ -128,7 +161,7 @@ def versions(scopes: Iterable[str]) -> dict[str, str]:
             to_publish[_published_key(scope)] = published
         result[scope] = published[0]
     if to_publish:
-        cache.set_many(to_publish, timeout=None)
+        tolerant(lambda: cache.set_many(to_publish, timeout=None), None)
     return result
 
 
@@ -200,7 +233,7 @@ def revalidated_or_rendered(
     """
     key = _entry_key(request, variant)
     seconds = settings.PAGE_CACHE_SECONDS
-    entry = cache.get(key)
+    entry = tolerant(lambda: cache.get(key), None)
     now: dict[str, str] = {}
     if entry is not None:
         then, etag, stored = entry
@@ -223,7 +256,8 @@ def revalidated_or_rendered(
     # A response that sets a cookie is somebody's own: never shared.
     stored = response if (keep and seconds and not response.cookies) else None
     if stored is not None or entry is None or entry[1] != etag:
-        cache.set(key, (dependencies.versions, etag, stored), seconds or DEPENDENCIES_SECONDS)
+        kept = (dependencies.versions, etag, stored)
+        tolerant(lambda: cache.set(key, kept, seconds or DEPENDENCIES_SECONDS), None)
     return get_conditional_response(request, etag=etag, response=response) or response
 
 

@@ -12,6 +12,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 from functools import cache as memoise
+from functools import partial
 from pathlib import Path
 
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from letters.models import Letter, Side
+from letters.page_cache import tolerant
 
 CARD_SIZE = (1200, 630)
 SITE_NAME = "Open Letter Tracker"
@@ -179,10 +181,10 @@ def render_card(content: CardContent) -> bytes:
 def letter_card_png(content: CardContent) -> bytes:
     """The card for `content`, from the cache or drawn now."""
     key = f"letter-card:{content.version}"
-    png = cache.get(key)
+    png = tolerant(partial(cache.get, key), None)
     if png is None:
         png = render_card(content)
-        cache.set(key, png, CARD_CACHE_SECONDS)
+        tolerant(partial(cache.set, key, png, CARD_CACHE_SECONDS), None)
     return png
 
 
