@@ -5,14 +5,18 @@ switch it); with 2FA on, staff give username, password and a TOTP code together,
 session that was never verified by a device is treated as not logged in to the admin.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import authenticate, user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -58,6 +62,35 @@ class TwoFactorLoginForm(OTPAdminAuthenticationForm):
         return self.cleaned_data
 
 
+AdminView = Callable[..., HttpResponse]
+
+
+def refusing_malformed_selections(view: AdminView) -> AdminView:
+    """A model admin's view that answers 400 to an action on ids that are not ids of its
+    model ("abc" for a number): Django's admin would filter by them and fail with a 500
+    when the action reads its queryset."""
+    # ModelAdmin.get_urls() hands each view over as a bound method of the model admin.
+    model_admin = getattr(view, "__self__", None)
+    if not isinstance(model_admin, ModelAdmin):
+        return view
+    primary_key = model_admin.model._meta.pk
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                    # The number, then its range (a 40-digit id overflows the database).
+                    primary_key.run_validators(primary_key.to_python(value))
+            except ValidationError:
+                return HttpResponseBadRequest(
+                    "The selection is not valid: reload the list and select the rows again."
+                )
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 class StaffAdminSite(OTPAdminSite):
     site_header = "Open Letter Tracker"
     site_title = "Open Letter Tracker admin"
@@ -65,6 +98,9 @@ class StaffAdminSite(OTPAdminSite):
 
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
+
+    def admin_view(self, view: AdminView, cacheable: bool = False) -> AdminView:
+        return super().admin_view(refusing_malformed_selections(view), cacheable)
 
     @property
     def login_form(self) -> type[AuthenticationForm]:
