@@ -110,6 +110,8 @@ def signatures_changed(
     is created, deleted or moved to another letter or signer, the set of letters a
     signer's page depends on changes."""
     rows = list(rows)
+    if not rows:
+        return
     organisation_ids = {r[1] for r in rows if r[1] is not None} if signers_moved else set()
     person_ids = {r[2] for r in rows if r[2] is not None} if signers_moved else set()
     if len(organisation_ids) + len(person_ids) > MAX_SIGNERS_NAMED:

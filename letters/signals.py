@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from . import page_scopes, signature_list
 from .lib.text import normalise
 from .models import (
+    PUBLIC_STATUSES,
     Addressee,
     Correction,
     CorrectionRequest,
@@ -166,7 +167,10 @@ def _sourced_changed(signature_ids: list[int], using: str) -> None:
     """Recompute whether these signatures have a source; the pages of those that joined or
     left a public list go stale."""
     if signature_list.refresh_sourced(signature_ids):
-        rows = Signature.objects.using(using).filter(pk__in=signature_ids)
+        # Only those a reader can see: a pending sign-up gaining a source changes no page.
+        rows = Signature.objects.using(using).filter(
+            pk__in=signature_ids, status__in=PUBLIC_STATUSES
+        )
         page_scopes.signatures_changed(
             rows.values_list("letter_id", "organisation_id", "person_id"), using
         )

@@ -59,8 +59,11 @@ def messy_list(published_letter):
         Organisation(name=name, slug=f"messy-{n}", search_text=search_text([name]))
         for n, (_, name) in enumerate(names)
     )
+    # Listed from a source, as an import writes them (nothing public without one).
     Signature.objects.bulk_create(
-        Signature(letter=published_letter, organisation=organisation, published_name=name)
+        Signature(
+            letter=published_letter, organisation=organisation, published_name=name, sourced=True
+        )
         for organisation, (_, name) in zip(organisations, names, strict=True)
     )
     return names
