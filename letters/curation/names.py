@@ -9,6 +9,7 @@ enough to say that two lists name the same signer.
 """
 
 import re
+import unicodedata
 
 from letters.lib.text import normalise
 from letters.models import OrganisationKind, SignerKind
@@ -165,9 +166,13 @@ _PLACEHOLDER_LIKE = re.compile(
 
 
 def words(name: str) -> list[str]:
-    """The name's words, case- and accent-folded, punctuation dropped."""
-    joined = _PUNCTUATION_JOINED.sub(r"\1\2", normalise(name))
-    return _PUNCTUATION.sub(" ", joined).split()
+    """The name's words, case- and accent-folded, punctuation as spaces.
+
+    Split at punctuation before normalise(), which drops apostrophes and dots (search
+    finds "Barnardos" in "Barnardo's"): as matching keys, "Matrix.org" is two words, so
+    that ".org" weighs little, and "e.V." one."""
+    joined = _PUNCTUATION_JOINED.sub(r"\1\2", unicodedata.normalize("NFC", name))
+    return _PUNCTUATION.sub(" ", normalise(_PUNCTUATION.sub(" ", joined))).split()
 
 
 def name_key(name: str) -> str:
