@@ -263,7 +263,11 @@ def test_the_letter_form_refuses_a_second_original_or_a_text_without_source(cura
     response = curator_client.post(letter_change_url(letter), data)
 
     assert response.status_code == 200
-    formset = response.context["inline_admin_formsets"][0].formset
+    (formset,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "texts"
+    ]
     assert "Cite where this text is published" in str(formset.errors)
     assert formset.non_form_errors() == [
         "A letter has one original text; the others are translations."
