@@ -191,7 +191,14 @@ def measure_mode(mode: str, workdir: Path) -> tuple[list[dict], dict]:
             )
 
         mix_runs, write_rates = reads_while_writing.measure(
-            project, pages["mix"], env, workdir, rounds=REPETITIONS, load=load_mix, say=say
+            project,
+            pages["mix"],
+            env,
+            workdir,
+            rounds=REPETITIONS,
+            cached=CACHE_MODES[mode] != "0",
+            load=load_mix,
+            say=say,
         )
     rows = [row(mode, target.name, target.queries, runs[target.name]) for target in targets]
     rows += [row(mode, name, None, mix_runs[name]) for name, _, _ in reads_while_writing.RUNS]
