@@ -83,7 +83,13 @@ def url_mix() -> dict:
             for person in people.exclude(slug__startswith="synthetic-")[:15]
         ),
     ]
-    return {"written": WRITTEN_LETTER, "all": others + rest, "others": others}
+    return {
+        "written": WRITTEN_LETTER,
+        "all": others + rest,
+        "others": others,
+        # How long the written letter's last changes may wait to be published.
+        "coalesce_seconds": settings.PAGE_CACHE_COALESCE_SECONDS,
+    }
 
 
 def search_words(organisations) -> list[str]:

@@ -70,6 +70,14 @@ def warm(base_url: str, paths: list[str]) -> None:
             response.read()
 
 
+def settle_after_writes(base_url: str, mix: dict) -> None:
+    """The writer's last changes are published at the end of their coalescing window:
+    wait it out and render what they touched, so that the next run without writes
+    measures the quiet, warm cache it is meant to, not the tail of the writes."""
+    time.sleep(mix["coalesce_seconds"])
+    warm(base_url, mix["all"])
+
+
 def measure(
     base_url: str,
     mix: dict,
@@ -77,6 +85,7 @@ def measure(
     workdir: Path,
     *,
     rounds: int,
+    cached: bool,
     load: Callable[[str, Path], WrkResult],
     say: Callable[[str], None],
 ) -> tuple[dict[str, list[WrkResult]], list[float]]:
@@ -98,6 +107,8 @@ def measure(
                 result = load(base_url + "/", files[subset])
                 if writing:
                     write_rates.append(curator.stop() / (time.monotonic() - started))
+                    if cached:
+                        settle_after_writes(base_url, mix)
                 say(f"    {name:<18}{result.requests_per_second:>9,.0f} req/s")
                 runs[name].append(result)
     return runs, write_rates

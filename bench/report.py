@@ -109,7 +109,7 @@ def format_ratios(ratios: list[dict]) -> str:
         verdict = ""
         if ratio["target"] is not None:
             outcome = {True: "met", False: "NOT met", None: "not measured"}[ratio["met"]]
-            verdict = f"target ≥ {ratio['target']:.1f}  {outcome}"
+            verdict = f"target ≥ {ratio['target']:g}  {outcome}"
         label = f"{ratio['label']} (cache {ratio['cache']})"
         lines.append(f"  {label:<46}{_number(ratio['value'], '.2f'):>6}   {verdict}".rstrip())
     return "\n".join(lines)

@@ -2,10 +2,11 @@
 
 `python -m bench.writer SLUG RATE` sets up Django with the server's environment and, while
 told to write, saves RATE public changes a second to the letter SLUG: one of its listed
-signatures at a time goes from confirmed to disputed and back, each save its own committed
-transaction, as a curator's edits (or sign-ups being confirmed) would. It reads commands on
-stdin, one a line: `start`, then `stop` (it answers with the number of changes it made
-since `start`), and stops at the end of its input.
+signatures at a time goes from its status (reported or confirmed) to disputed and back,
+each save its own committed transaction, as a curator's edits (or sign-ups being
+confirmed) would. It reads commands on stdin, one a line: `start`, then `stop` (it
+answers with the number of changes it made since `start`), and stops at the end of its
+input.
 """
 
 import sys
@@ -17,16 +18,26 @@ def main(slug: str, rate: float) -> None:
     import django
 
     django.setup()
-    from letters.models import Signature, SignatureStatus
+    from letters.models import SIGNED_STATUSES, Signature, SignatureStatus, on_public_list
 
+    # Listed signatures, so that every save changes what the public sees.
     signatures = list(
         Signature.objects.filter(
-            letter__slug=slug,
-            status__in=[SignatureStatus.CONFIRMED, SignatureStatus.DISPUTED],
+            on_public_list(statuses=SIGNED_STATUSES), letter__slug=slug
         ).order_by("list_rank")[:20]
     )
     if not signatures:
-        raise SystemExit(f"No confirmed or disputed signature on {slug} to change")
+        raise SystemExit(f"No listed or disputed signature on {slug} to change")
+    # Each signature goes back and forth between its own status and the other one.
+    statuses = {
+        signature.pk: (
+            signature.status,
+            SignatureStatus.CONFIRMED
+            if signature.status == SignatureStatus.DISPUTED
+            else SignatureStatus.DISPUTED,
+        )
+        for signature in signatures
+    }
     writing = threading.Event()
     changes = 0
 
@@ -37,11 +48,8 @@ def main(slug: str, rate: float) -> None:
         while True:
             writing.wait()
             signature = signatures[changes % len(signatures)]
-            signature.status = (
-                SignatureStatus.DISPUTED
-                if signature.status == SignatureStatus.CONFIRMED
-                else SignatureStatus.CONFIRMED
-            )
+            own, other = statuses[signature.pk]
+            signature.status = other if signature.status == own else own
             signature.save()
             changes += 1
             next_at = max(next_at + interval, time.monotonic() - interval)
