@@ -384,7 +384,8 @@ def readable_error(job: Job) -> str:
     """A failed job's error without its traceback: the exception's own message."""
     last = next((line for line in reversed(job.error.splitlines()) if line.strip()), "")
     kind, _, message = last.partition(": ")
-    return message if message and "." in kind and " " not in kind else last
+    is_exception_name = kind.replace(".", "").replace("_", "").isalnum()
+    return message if message and is_exception_name else last
 
 
 def _source_for(url: str, date: str) -> Source:
