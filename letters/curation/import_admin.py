@@ -320,11 +320,7 @@ def _confirm(
     url = _preview_url(signatory_import)
     waiting = matching.undecided(rows)
     if waiting:
-        messages.error(
-            request,
-            f"{len(waiting)} rows wait for your choice: choose for each, or for all rows of "
-            "a kind at once. Nothing was imported.",
-        )
+        messages.error(request, writing.waiting_message(waiting))
         return HttpResponseRedirect(f"{url}?status={waiting[0]['status']}")
     tasks.start_confirmation(signatory_import, request.user)
     return HttpResponseRedirect(url)

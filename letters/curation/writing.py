@@ -143,6 +143,15 @@ class ImportNotReady(Exception):
     """Rows still wait for a curator's choice: nothing was written."""
 
 
+def waiting_message(waiting: list[ImportRow]) -> str:
+    lines = ", ".join(str(row["line"]) for row in waiting[:10])
+    more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+    return (
+        f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
+        "each, or for all rows of a kind at once. Nothing was imported."
+    )
+
+
 @dataclass
 class _Plan:
     """Who signs for each row that will be written."""
@@ -169,12 +178,7 @@ def confirm_import(
         rows: list[ImportRow] = locked.rows
         waiting = undecided(rows)
         if waiting:
-            lines = ", ".join(str(row["line"]) for row in waiting[:10])
-            more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
-            raise ImportNotReady(
-                f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
-                "each, or for all rows of a kind at once. Nothing was imported."
-            )
+            raise ImportNotReady(waiting_message(waiting))
         list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
         reason = f"Imported from {locked.source.url}"[:CHANGE_REASON_MAX_LENGTH]
         writer = _Writer(locked, user, now, reason, progress)
