@@ -297,3 +297,22 @@ def test_a_large_messy_list_through_the_jobs(curator_client, letter):
     assert outcomes["created"] + outcomes.get("signed", 0) == letter.signatures.count()
     assert outcomes["skipped"] == found.count(RowStatus.INVALID) + found.count(RowStatus.DUPLICATE)
     assert sum(outcomes.values()) == 3000
+
+
+def test_signatures_written_a_batch_at_a_time_keep_the_files_order_sources_and_history(
+    curator_client, letter, monkeypatch
+):
+    monkeypatch.setattr(writing, "SIGNATURE_BATCH", 7)
+    monkeypatch.setattr(writing, "BATCH_SIZE", 3)
+    listed = names(30)
+    response = upload(curator_client, letter, listed)
+    curator_client.post(response.url, {"action": "confirm", "page": "1"})
+
+    signatures = list(letter.signatures.order_by("position"))
+    assert [s.published_name for s in signatures] == listed
+    assert [s.position for s in signatures] == list(range(1, 31))
+    assert [s.list_rank for s in signatures] == list(range(1, 31))
+    assert all(s.sources.get().url == FORM["source_url"] for s in signatures)
+    assert Signature.history.filter(letter=letter).count() == 30
+    letter.refresh_from_db()
+    assert letter.listed_count == 30
