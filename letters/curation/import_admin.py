@@ -139,8 +139,8 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         or the curator reloads it); then the rows to check and confirm, or the report."""
         letter = self._importable_letter(request, letter_id)
         signatory_import = get_object_or_404(
-            # The rows wait until the page needs them: not while a job runs, nor for its polls.
-            SignatoryImport.objects.select_related("source", "created_by").defer("rows"),
+            # The rows (and the upload) wait until needed: not while a job runs, nor for polls.
+            SignatoryImport.objects.select_related("source", "created_by").defer("rows", "upload"),
             pk=import_id,
             letter=letter,
         )
