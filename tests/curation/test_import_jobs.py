@@ -218,6 +218,17 @@ def test_a_failed_reading_shows_its_error_and_is_retried(curator_client, letter,
     assert "Check the import before confirming" in page and "Rows 1–20 of 20" in page
 
 
+def confirmation_claimed(client, letter, count):
+    """A list read, and its confirmation claimed by a worker (running): the page's URL
+    and the job."""
+    response = upload(client, letter, names(count))
+    run_worker(Job.objects.get())
+    client.post(response.url, {"action": "confirm", "page": "1"})
+    job = Job.objects.get(task_path=tasks.confirm_signatory_import.module_path)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1)
+    return response.url, job
+
+
 def stall(job):
     """The job's worker died: its heartbeat stopped long ago."""
     Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
@@ -226,14 +237,10 @@ def stall(job):
 def test_a_confirmation_whose_worker_died_is_redone_from_nothing(
     curator_client, letter, queued_tasks
 ):
-    response = upload(curator_client, letter, names(40))
-    run_worker(Job.objects.get())
-    curator_client.post(response.url, {"action": "confirm", "page": "1"})
-    job = Job.objects.get(task_path=tasks.confirm_signatory_import.module_path)
-    # Claimed, then killed half-way: its transaction was rolled back, the job left running.
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1)
+    url, job = confirmation_claimed(curator_client, letter, 40)
+    # Killed half-way: its transaction was rolled back, the job left running.
     stall(job)
-    page = curator_client.get(response.url).content.decode()
+    page = curator_client.get(url).content.decode()
     assert "Writing the chosen rows" in page
 
     assert sweep.call()["jobs_resumed"] == 1
@@ -247,12 +254,8 @@ def test_a_confirmation_whose_worker_died_is_redone_from_nothing(
 def test_a_confirmation_whose_worker_died_after_the_commit_is_not_written_twice(
     curator_client, letter, queued_tasks
 ):
-    response = upload(curator_client, letter, names(40))
-    run_worker(Job.objects.get())
-    curator_client.post(response.url, {"action": "confirm", "page": "1"})
-    job = Job.objects.get(task_path=tasks.confirm_signatory_import.module_path)
+    _, job = confirmation_claimed(curator_client, letter, 40)
     # The worker wrote everything, then died before recording that the job was done.
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, attempts=1)
     writing.confirm_import(job.params["import_id"])
     stall(job)
 
