@@ -1,14 +1,14 @@
 """Admin views to import a published signatory list into a letter: upload, preview, confirm.
 
 The work is done by the rest of letters/curation/ (reading, rows, matching, writing), in
-functions of the import's id that a background job can run as these views do; the views
-collect the file, show the rows a page at a time (Django refuses forms of over 1,000
-fields), filtered by status, with the curator's corrections and choice per row and a
-choice for every row of a status at once, then confirm and offer to publish.
+functions of the import's id that background jobs run (letters/curation/tasks.py): the
+views keep the file and queue its reading, show the job's progress, then show the rows a
+page at a time (Django refuses forms of over 1,000 fields), filtered by status, with the
+curator's corrections and choice per row and a choice for every row of a status at once,
+queue the confirmation and offer to publish.
 """
 
 import hashlib
-import json
 from typing import Any, cast
 
 from django.contrib import admin, messages
@@ -45,6 +45,7 @@ from . import matching, tasks, writing
 from .forms import SignatoryUploadForm
 from .publishing import publish
 from .rows import TO_CHECK, ImportRow, Outcome, RowStatus, edit_row
+from .status_actions import fingerprint
 
 ROWS_PER_PAGE = 200
 IMPORT_PERMISSION = "letters.add_signature"
@@ -334,7 +335,7 @@ def _start_preview(
     first one's job by its key and creates nothing."""
     data = form.cleaned_data
     options = form.import_options()
-    key = "signatory-import:" + _fingerprint(
+    key = "signatory-import:" + fingerprint(
         letter.pk,
         request.user.pk,
         hashlib.sha256(data["data"]).hexdigest(),
@@ -397,10 +398,6 @@ def _preview_url(signatory_import: SignatoryImport) -> str:
 
 def _import_url(letter_id: int, import_id: int) -> str:
     return reverse("admin:letters_letter_import_preview", args=[letter_id, import_id])
-
-
-def _fingerprint(*values: Any) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _page_links(page: Page) -> list[int | str]:

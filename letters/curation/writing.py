@@ -1,7 +1,8 @@
 """Writing an import: kept, read and matched for the preview, then confirmed, all or nothing.
 
-Each step is a function of the import's id, so that a background job can run it as the
-admin does now, reporting progress through a callback:
+Each step is a function of the import's id, run by the admin's background jobs
+(letters/curation/tasks.py) and by the import_signatories command, reporting progress
+through a callback:
 
 1. `create_import()` keeps the upload on a new `SignatoryImport` (status "reading");
 2. `preview_import(id)` reads it, checks and matches every row and keeps them for the
