@@ -1,18 +1,21 @@
 """Admin views to import a published signatory list into a letter: upload, preview, confirm.
 
 The work is done by the rest of letters/curation/ (reading, rows, matching, writing), in
-functions of the import's id that a background job can run as these views do; the views
-collect the file, show the rows a page at a time (Django refuses forms of over 1,000
-fields), filtered by status, with the curator's corrections and choice per row and a
-choice for every row of a status at once, then confirm and offer to publish.
+functions of the import's id that background jobs run (letters/curation/tasks.py): the
+views keep the file and queue its reading, show the job's progress, then show the rows a
+page at a time (Django refuses forms of over 1,000 fields), filtered by status, with the
+curator's corrections and choice per row and a choice for every row of a status at once,
+queue the confirmation and offer to publish.
 """
 
+import hashlib
 from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, models, transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -20,11 +23,16 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
+from letters.jobs import runner
 from letters.lib.countries import country_name
-from letters.lib.http import AuthenticatedHttpRequest
+from letters.lib.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from letters.models import (
+    ACTIVE_JOB_STATUSES,
     ImportStatus,
+    Job,
+    JobStatus,
     Letter,
     SignatoryImport,
     SignerKind,
@@ -33,10 +41,11 @@ from letters.models import (
     Visibility,
 )
 
-from . import matching, writing
+from . import matching, tasks, writing
 from .forms import SignatoryUploadForm
 from .publishing import publish
 from .rows import TO_CHECK, ImportRow, Outcome, RowStatus, edit_row
+from .status_actions import fingerprint
 
 ROWS_PER_PAGE = 200
 IMPORT_PERMISSION = "letters.add_signature"
@@ -54,8 +63,15 @@ BULK_CHOICES: dict[str, list[tuple[str, str]]] = {
     RowStatus.EXACT: [("first", "use the record"), ("skip", "skip")],
     RowStatus.ALIAS: [("first", "use the record"), ("skip", "skip")],
 }
+# An import in these states has a job's outcome to show rather than rows: being read,
+# or not readable.
+WAITING_FOR_A_JOB = (ImportStatus.READING, ImportStatus.FAILED)
 # A corrected name or country is at most this long (the checks then say what is wrong).
 EDIT_MAX_LENGTH = 1000
+
+
+class AdminRequest(AuthenticatedHttpRequest, HtmxHttpRequest):
+    """An admin request, with what HtmxMiddleware adds."""
 
 
 class DisplayRow(ImportRow):
@@ -106,24 +122,7 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             request.POST or None, request.FILES or None, admin_site=self.admin_site
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            with transaction.atomic():
-                source = data["source"] or _source_for(data["source_url"], data["first_listed"])
-                signatory_import = writing.create_import(
-                    letter,
-                    source,
-                    data["data"],
-                    options=form.import_options(),
-                    file_name=data["file_name"],
-                    user=request.user,
-                )
-                # Run here for now; a background job can run the same function by id.
-                signatory_import = writing.preview_import(signatory_import.pk)
-                if signatory_import.status == ImportStatus.FAILED:
-                    form.add_error(None, f"Nothing was imported: {signatory_import.error}")
-                    transaction.set_rollback(True)
-            if form.is_valid():
-                return HttpResponseRedirect(_preview_url(signatory_import))
+            return HttpResponseRedirect(_start_preview(request, letter, form))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import signatories into “{letter}”",
@@ -135,14 +134,25 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/letters/import/upload.html", context)
 
     def import_preview_view(
-        self, request: AuthenticatedHttpRequest, letter_id: int, import_id: int
+        self, request: AdminRequest, letter_id: int, import_id: int
     ) -> HttpResponse:
+        """The import's page: while its job runs, the job's progress (the page polls it,
+        or the curator reloads it); then the rows to check and confirm, or the report."""
         letter = self._importable_letter(request, letter_id)
         signatory_import = get_object_or_404(
-            SignatoryImport.objects.select_related("source", "created_by"),
+            # The rows (and the upload) wait until needed: not while a job runs, nor for polls.
+            SignatoryImport.objects.select_related("source", "created_by").defer("rows", "upload"),
             pk=import_id,
             letter=letter,
         )
+        job = tasks.latest_import_job(signatory_import)
+        if request.method == "POST" and request.POST.get("action") == "retry":
+            return _retry(request, signatory_import, job)
+        if (job is not None and job.is_active) or signatory_import.status in WAITING_FOR_A_JOB:
+            return self._import_progress(request, signatory_import, job)
+        if request.htmx:
+            # The job a page was polling has finished: show its outcome, whole.
+            return HttpResponseClientRefresh()
         if request.method == "POST":
             return self._import_post(request, signatory_import)
         rows: list[ImportRow] = signatory_import.rows
@@ -176,6 +186,8 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             "undecided": len(matching.undecided(rows)) if is_preview else 0,
             "kinds": SignerKind.choices,
             "notices": (signatory_import.report or {}).get("notices", []),
+            "last_job": job,
+            "last_job_error": readable_error(job) if job and job.status == JobStatus.FAILED else "",
             "can_publish": (
                 signatory_import.status == ImportStatus.CONFIRMED
                 and letter.visibility == Visibility.DRAFT
@@ -183,6 +195,33 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/letters/import/preview.html", context)
+
+    def _import_progress(
+        self, request: AdminRequest, signatory_import: SignatoryImport, job: Job | None
+    ) -> TemplateResponse:
+        confirming = signatory_import.status == ImportStatus.PREVIEW
+        done, total = (job.done, job.total) if job is not None else (0, None)
+        if confirming and job is not None and job.is_active:
+            done, total = cache.get(tasks.import_progress_key(job)) or (done, None)
+        failed = job is not None and job.status == JobStatus.FAILED
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Importing the list" if confirming else "Reading the list",
+            "opts": self.model._meta,
+            "letter": signatory_import.letter,
+            "signatory_import": signatory_import,
+            "job": job,
+            "confirming": confirming,
+            "done": done,
+            "total": total,
+            "percent": min(100, 100 * done // total) if total else None,
+            "job_error": readable_error(job) if job is not None and failed else "",
+            "url": _preview_url(signatory_import),
+        }
+        template = "admin/letters/import/progress.html"
+        return TemplateResponse(
+            request, template + "#progress" if request.htmx else template, context
+        )
 
     def _import_post(
         self, request: AuthenticatedHttpRequest, signatory_import: SignatoryImport
@@ -208,7 +247,7 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
                 reverse("admin:letters_letter_change", args=[signatory_import.letter_id])
             )
         if action == "confirm":
-            return _confirm(request, signatory_import, url)
+            return _confirm(request, signatory_import, rows)
         query = QueryDict(mutable=True)
         status = request.POST.get("status", "")
         if status in RowStatus.values:
@@ -275,32 +314,75 @@ def _apply_bulk(request: HttpRequest, rows: list[ImportRow]) -> None:
 
 
 def _confirm(
-    request: AuthenticatedHttpRequest, signatory_import: SignatoryImport, url: str
+    request: AuthenticatedHttpRequest, signatory_import: SignatoryImport, rows: list[ImportRow]
 ) -> HttpResponseRedirect:
-    try:
-        # Run here for now; a background job can run the same function by id.
-        report = writing.confirm_import(signatory_import.pk, user=request.user)
-    except writing.ImportNotReady as error:
-        messages.error(request, str(error))
-        return HttpResponseRedirect(url + "?status=" + _first_undecided_status(signatory_import))
-    except writing.ImportAlreadyDone as error:
-        messages.error(request, str(error))
-    except DatabaseError as error:
-        messages.error(request, f"Nothing was imported: the database refused ({error}).")
-    else:
-        outcomes = report["outcomes"]
-        messages.success(
-            request,
-            f"Imported: {outcomes.get('created', 0)} new records signed, "
-            f"{outcomes.get('signed', 0)} existing records signed, "
-            f"{outcomes.get('skipped', 0)} rows skipped.",
-        )
+    """Start the confirmation's job, unless rows still wait for a choice (checked here
+    too, so that the curator is taken to them at once)."""
+    url = _preview_url(signatory_import)
+    waiting = matching.undecided(rows)
+    if waiting:
+        messages.error(request, writing.waiting_message(waiting))
+        return HttpResponseRedirect(f"{url}?status={waiting[0]['status']}")
+    tasks.start_confirmation(signatory_import, request.user)
     return HttpResponseRedirect(url)
 
 
-def _first_undecided_status(signatory_import: SignatoryImport) -> str:
-    rows = matching.undecided(SignatoryImport.objects.get(pk=signatory_import.pk).rows)
-    return rows[0]["status"] if rows else ""
+def _start_preview(
+    request: AuthenticatedHttpRequest, letter: Letter, form: SignatoryUploadForm
+) -> str:
+    """Keep the upload (in the database: the worker may be on another machine) and queue
+    its reading; the address of the page that follows it. A double submission finds the
+    first one's job by its key and creates nothing."""
+    data = form.cleaned_data
+    options = form.import_options()
+    key = "signatory-import:" + fingerprint(
+        letter.pk,
+        request.user.pk,
+        hashlib.sha256(data["data"]).hexdigest(),
+        data["source"].pk if data["source"] else data["source_url"],
+        data["file_name"],
+        options,
+    )
+    running = Job.objects.filter(key=key, status__in=ACTIVE_JOB_STATUSES).first()
+    if running is not None:
+        return _import_url(letter.pk, running.params["import_id"])
+    with transaction.atomic():
+        source = data["source"] or _source_for(data["source_url"], data["first_listed"])
+        signatory_import = writing.create_import(
+            letter,
+            source,
+            data["data"],
+            options=options,
+            file_name=data["file_name"],
+            user=request.user,
+        )
+        job = tasks.start_preview(signatory_import, request.user, key)
+        if job.params["import_id"] != signatory_import.pk:
+            # Another submission of the same list won the race: follow its job.
+            transaction.set_rollback(True)
+    return _import_url(letter.pk, job.params["import_id"])
+
+
+def _retry(
+    request: AuthenticatedHttpRequest, signatory_import: SignatoryImport, job: Job | None
+) -> HttpResponseRedirect:
+    """Run a failed job again (once, however often it is clicked); an import whose
+    reading never started gets its job."""
+    if job is not None and runner.retry(job):
+        messages.info(request, "Started again.")
+    elif job is None and signatory_import.status == ImportStatus.READING:
+        tasks.start_preview(signatory_import, request.user, f"import-{signatory_import.pk}")
+    else:
+        messages.warning(request, "Nothing to retry: the job has not failed.")
+    return HttpResponseRedirect(_preview_url(signatory_import))
+
+
+def readable_error(job: Job) -> str:
+    """A failed job's error without its traceback: the exception's own message."""
+    last = next((line for line in reversed(job.error.splitlines()) if line.strip()), "")
+    kind, _, message = last.partition(": ")
+    is_exception_name = kind.replace(".", "").replace("_", "").isalnum()
+    return message if message and is_exception_name else last
 
 
 def _source_for(url: str, date: str) -> Source:
@@ -311,10 +393,11 @@ def _source_for(url: str, date: str) -> Source:
 
 
 def _preview_url(signatory_import: SignatoryImport) -> str:
-    return reverse(
-        "admin:letters_letter_import_preview",
-        args=[signatory_import.letter_id, signatory_import.pk],
-    )
+    return _import_url(signatory_import.letter_id, signatory_import.pk)
+
+
+def _import_url(letter_id: int, import_id: int) -> str:
+    return reverse("admin:letters_letter_import_preview", args=[letter_id, import_id])
 
 
 def _page_links(page: Page) -> list[int | str]:

@@ -61,7 +61,8 @@ def apply_status(
     return changed
 
 
-def _fingerprint(*values: Any) -> str:
+def fingerprint(*values: Any) -> str:
+    """A short, stable digest of JSON values: the key of a job asked for with them."""
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
@@ -92,7 +93,7 @@ class SignatureStatusActions(admin.ModelAdmin):
             params={"ids": ids, "status": status, "extra": extra},
             user=request.user,
             # The same action on the same selection, clicked twice, is one job.
-            key="signature-status:" + _fingerprint(status, sorted(selected), extra),
+            key="signature-status:" + fingerprint(status, sorted(selected), extra),
         )
         self.message_user(
             request,

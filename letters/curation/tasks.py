@@ -1,19 +1,25 @@
-"""Curation's background work: signature statuses in bulk, and source link checks.
+"""Curation's background work: signature statuses in bulk, source link checks, and the
+two steps of an import (the preview's reading and matching, the confirmation's writing).
 
-Both are jobs (letters/jobs/runner.py): followed in the admin, resumed from their last
+All are jobs (letters/jobs/runner.py): followed in the admin, resumed from their last
 checkpoint if a worker dies, and safe to retry.
 """
 
+import time
 from datetime import datetime
 
+from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from letters.jobs.runner import JobRun, job_task, start
-from letters.models import Job, Source
+from letters.models import ImportStatus, Job, SignatoryImport, Source
 
-from . import link_checks
+from . import link_checks, writing
+from .matching import ProgressCallback
 from .status_actions import apply_status, changed_message
 
 STATUS_CHUNK = 500
@@ -94,3 +100,124 @@ def check_all_source_links() -> int:
         key="check-source-links",
     )
     return job.pk
+
+
+# How often an import job records its progress (a write each time).
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def import_progress_key(job: Job) -> str:
+    """Where the confirmation's progress is kept while its transaction is open: the job's
+    own row would show it only at the commit, and locking it meanwhile would hold up the
+    sweep. The cache is shared by every web server and worker (a directory, or Redis)."""
+    return f"import-job-progress:{job.pk}"
+
+
+def _throttled(report: ProgressCallback) -> ProgressCallback:
+    last = 0.0
+
+    def throttled(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done >= total or now - last >= PROGRESS_EVERY_SECONDS:
+            last = now
+            report(done, total)
+
+    return throttled
+
+
+def _to_job(run: JobRun) -> ProgressCallback:
+    def report(done: int, total: int) -> None:
+        if run.job.total != total:
+            run.set_total(total)
+        run.checkpoint(done=done)
+
+    return _throttled(report)
+
+
+def _to_cache(run: JobRun) -> ProgressCallback:
+    def report(done: int, total: int) -> None:
+        cache.set(import_progress_key(run.job), (done, total), timeout=24 * 60 * 60)
+
+    return _throttled(report)
+
+
+@job_task
+def preview_signatory_import(run: JobRun) -> str:
+    """Read, check and match an uploaded list for the curator's preview. Nothing is
+    written but the import's rows, at the end: a run stopped half-way is redone."""
+    signatory_import = writing.preview_import(run.params["import_id"], progress=_to_job(run))
+    if signatory_import.status == ImportStatus.FAILED:
+        return f"The file could not be read: {signatory_import.error}"
+    rows = len(signatory_import.rows)
+    run.checkpoint(done=rows, result_url=import_url(signatory_import))
+    return f"{rows:,} rows read and matched, waiting for a curator's confirmation."
+
+
+@job_task
+def confirm_signatory_import(run: JobRun) -> str:
+    """Write the chosen rows, all or nothing (`writing.confirm_import`, one transaction).
+    A run stopped half-way wrote nothing and is redone; a run stopped after its commit
+    finds the import confirmed and only reports it."""
+    import_id = run.params["import_id"]
+    try:
+        report = writing.confirm_import(import_id, user=run.job.created_by, progress=_to_cache(run))
+    except writing.ImportAlreadyDone:
+        signatory_import = SignatoryImport.objects.defer("rows", "upload").get(pk=import_id)
+        if signatory_import.status != ImportStatus.CONFIRMED:
+            raise
+        report = signatory_import.report
+    signatory_import = SignatoryImport.objects.only("pk", "letter_id").get(pk=import_id)
+    written = sum(report.get("outcomes", {}).values())
+    run.set_total(written)
+    run.checkpoint(done=written, result_url=import_url(signatory_import))
+    return imported_message(report.get("outcomes", {}))
+
+
+def imported_message(outcomes: dict[str, int]) -> str:
+    return (
+        f"Imported: {outcomes.get('created', 0):,} new records signed, "
+        f"{outcomes.get('signed', 0):,} existing records signed, "
+        f"{outcomes.get('skipped', 0):,} rows skipped."
+    )
+
+
+def start_preview(signatory_import: SignatoryImport, user: User, key: str) -> Job:
+    """Queue the reading of a kept upload; `key` (the same file, letter, source and
+    options from the same curator) makes a double submission return the first job."""
+    return start(
+        preview_signatory_import,
+        f"Read and match {signatory_import.file_name or 'a pasted list'} for the preview",
+        params={"import_id": signatory_import.pk},
+        user=user,
+        key=key,
+    )
+
+
+def start_confirmation(signatory_import: SignatoryImport, user: User) -> Job:
+    """Queue the confirmation; clicked twice, it is one job."""
+    return start(
+        confirm_signatory_import,
+        f"Import {signatory_import.file_name or 'a pasted list'} (import #{signatory_import.pk})",
+        params={"import_id": signatory_import.pk},
+        user=user,
+        key=f"signatory-import-confirm:{signatory_import.pk}",
+    )
+
+
+def import_url(signatory_import: SignatoryImport) -> str:
+    return reverse(
+        "admin:letters_letter_import_preview",
+        args=[signatory_import.letter_id, signatory_import.pk],
+    )
+
+
+def latest_import_job(signatory_import: SignatoryImport) -> Job | None:
+    """The last preview or confirmation job of the import, if any."""
+    paths = [preview_signatory_import.module_path, confirm_signatory_import.module_path]
+    return (
+        Job.objects.filter(task_path__in=paths, params__import_id=signatory_import.pk)
+        .defer("input_data")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -1,7 +1,8 @@
 """Writing an import: kept, read and matched for the preview, then confirmed, all or nothing.
 
-Each step is a function of the import's id, so that a background job can run it as the
-admin does now, reporting progress through a callback:
+Each step is a function of the import's id, run by the admin's background jobs
+(letters/curation/tasks.py) and by the import_signatories command, reporting progress
+through a callback:
 
 1. `create_import()` keeps the upload on a new `SignatoryImport` (status "reading");
 2. `preview_import(id)` reads it, checks and matches every row and keeps them for the
@@ -41,6 +42,9 @@ from .reading import read_upload
 from .rows import AS_ORGANISATION, NEW, SKIP, ImportDefaults, ImportRow, Outcome, check_rows
 
 BATCH_SIZE = 2000
+# Signatures made and written at a time: each bulk_create also recounts and re-places the
+# letter's list (a read of the whole list), so not too few either.
+SIGNATURE_BATCH = 20_000
 # simple_history's change reason column is 100 characters long.
 CHANGE_REASON_MAX_LENGTH = 100
 EVIDENCE_MAX_LENGTH = Signature._meta.get_field("identity_evidence").max_length or 300
@@ -143,6 +147,15 @@ class ImportNotReady(Exception):
     """Rows still wait for a curator's choice: nothing was written."""
 
 
+def waiting_message(waiting: list[ImportRow]) -> str:
+    lines = ", ".join(str(row["line"]) for row in waiting[:10])
+    more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+    return (
+        f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
+        "each, or for all rows of a kind at once. Nothing was imported."
+    )
+
+
 @dataclass
 class _Plan:
     """Who signs for each row that will be written."""
@@ -169,12 +182,7 @@ def confirm_import(
         rows: list[ImportRow] = locked.rows
         waiting = undecided(rows)
         if waiting:
-            lines = ", ".join(str(row["line"]) for row in waiting[:10])
-            more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
-            raise ImportNotReady(
-                f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
-                "each, or for all rows of a kind at once. Nothing was imported."
-            )
+            raise ImportNotReady(waiting_message(waiting))
         list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
         reason = f"Imported from {locked.source.url}"[:CHANGE_REASON_MAX_LENGTH]
         writer = _Writer(locked, user, now, reason, progress)
@@ -210,34 +218,45 @@ class _Writer:
         """Create the new records, then the signatures with their sources and history."""
         self.total = 2 * sum(1 for row in rows if row["choice"] not in (SKIP, ""))
         letter = self.signatory_import.letter
-        signed: list[tuple[ImportRow, Signature]] = []
+        signers: list[tuple[ImportRow, int, KnownSigners]] = []
         for kind in SignerKind.values:
             known = KnownSigners.load(kind, letter)
             plan = _plan(rows, kind, known)
             self._create_signers(plan, known)
             self.advance(len(plan.existing))  # nothing to create for them
-            signed += self._signatures_for(letter, plan, known)
+            signers += [(row, pk, known) for row, pk in plan.existing]
+            signers += [(row, int(row["choice"]), known) for row in plan.new]
         # Rows without a position join the end of the list in the file's order.
-        signed.sort(key=lambda pair: pair[0]["line"])
-        signatures = [signature for _, signature in signed]
-        Signature.objects.bulk_create(signatures, batch_size=BATCH_SIZE)
-        sources = _sources_by_url(row for row, _ in signed)
+        signers.sort(key=lambda signer: signer[0]["line"])
+        sources = _sources_by_url(row for row, _, _ in signers)
+        # The signatures are made and written SIGNATURE_BATCH at a time, and their
+        # citations and history BATCH_SIZE at a time: a long list's signatures never
+        # take memory all at once (150,000 of them took 170 MB).
+        for start in range(0, len(signers), SIGNATURE_BATCH):
+            signed = [
+                (row, self._signature(letter, row, pk, known))
+                for row, pk, known in signers[start : start + SIGNATURE_BATCH]
+            ]
+            Signature.objects.bulk_create([s for _, s in signed], batch_size=BATCH_SIZE)
+            for batch_start in range(0, len(signed), BATCH_SIZE):
+                self._cite_and_record(signed[batch_start : batch_start + BATCH_SIZE], sources)
+
+    def _cite_and_record(
+        self, batch: list[tuple[ImportRow, Signature]], sources: dict[str, int]
+    ) -> None:
+        """The signatures' sources (the import's, and a download's own) and history."""
         through = Signature.sources.through
         source_id = self.signatory_import.source_id
-        # A batch at a time: bulk_history_create builds every history row before writing
-        # any, which for a long list would hold a second copy of all the signatures.
-        for start in range(0, len(signed), BATCH_SIZE):
-            batch = signed[start : start + BATCH_SIZE]
-            citations = {
-                (signature.pk, cited)
-                for row, signature in batch
-                for cited in [source_id, *(sources[url] for url in row["source_urls"])]
-            }
-            through.objects.bulk_create(
-                [through(signature_id=pk, source_id=cited) for pk, cited in citations]
-            )
-            _insert_history(Signature, [s for _, s in batch], self.user, self.reason, self.now)
-            self.advance(len(batch))
+        citations = {
+            (signature.pk, cited)
+            for row, signature in batch
+            for cited in [source_id, *(sources[url] for url in row["source_urls"])]
+        }
+        through.objects.bulk_create(
+            [through(signature_id=pk, source_id=cited) for pk, cited in citations]
+        )
+        _insert_history(Signature, [s for _, s in batch], self.user, self.reason, self.now)
+        self.advance(len(batch))
 
     def _create_signers(self, plan: _Plan, known: KnownSigners) -> None:
         """Bulk-create the new organisations (or people) with their history rows.
@@ -284,41 +303,35 @@ class _Writer:
             return candidate["basis"], found
         return IdentityBasis.NAME_ONLY, row.get("confirm_note", "")
 
-    def _signatures_for(
-        self, letter: Letter, plan: _Plan, known: KnownSigners
-    ) -> list[tuple[ImportRow, Signature]]:
+    def _signature(self, letter: Letter, row: ImportRow, pk: int, known: KnownSigners) -> Signature:
+        """The row's signature by the record `pk` (new, or chosen), not yet saved."""
         owner = "organisation_id" if known.kind == SignerKind.ORGANISATION else "person_id"
-        pairs = [(row, pk) for row, pk in plan.existing]
-        pairs += [(row, int(row["choice"])) for row in plan.new]
-        signed = []
-        for row, pk in pairs:
-            basis, evidence = self._identity(row, pk)
-            signature = Signature(
-                letter=letter,
-                published_name=row["name"],
-                role=row["role"],
-                country=row["country"],
-                country_is_inferred=bool(row["country"]) and row["country_is_inferred"],
-                first_listed=row["first_listed"] or None,
-                note=row["note"],
-                status=row["signature_status"],
-                withdrawn_on=row["withdrawn_on"] or None,
-                withdrawal_reason=row["withdrawal_reason"],
-                entered_at=self.now,
-                search_text=known.signature_search_text(pk, row["name"]),
-                # Cited by the import's source, added with it in the same transaction.
-                sourced=True,
-                identity_basis=basis,
-                identity_evidence=evidence[:EVIDENCE_MAX_LENGTH],
-                **{owner: pk},
-            )
-            if row["position"] is not None:  # without one, bulk_create places it at the end
-                signature.position = row["position"]
-            if row.get("outcome") != Outcome.CREATED:
-                _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
-            row["signer"] = [pk, known.names[pk]]
-            signed.append((row, signature))
-        return signed
+        basis, evidence = self._identity(row, pk)
+        signature = Signature(
+            letter=letter,
+            published_name=row["name"],
+            role=row["role"],
+            country=row["country"],
+            country_is_inferred=bool(row["country"]) and row["country_is_inferred"],
+            first_listed=row["first_listed"] or None,
+            note=row["note"],
+            status=row["signature_status"],
+            withdrawn_on=row["withdrawn_on"] or None,
+            withdrawal_reason=row["withdrawal_reason"],
+            entered_at=self.now,
+            search_text=known.signature_search_text(pk, row["name"]),
+            # Cited by the import's source, added with it in the same transaction.
+            sourced=True,
+            identity_basis=basis,
+            identity_evidence=evidence[:EVIDENCE_MAX_LENGTH],
+            **{owner: pk},
+        )
+        if row["position"] is not None:  # without one, bulk_create places it at the end
+            signature.position = row["position"]
+        if row.get("outcome") != Outcome.CREATED:
+            _outcome(row, Outcome.SIGNED, row.pop("confirm_note", ""))
+        row["signer"] = [pk, known.names[pk]]
+        return signature
 
 
 def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:

@@ -139,7 +139,7 @@ def test_bad_uploads_get_form_errors(curator_client, letter, data, error):
     assert not SignatoryImport.objects.exists() and not Source.objects.exists()
 
 
-def test_unreadable_file_gets_a_form_error(curator_client, letter):
+def test_an_unreadable_file_is_refused_with_the_reason(curator_client, letter):
     upload = io.BytesIO(b"title,country\nA,B\n")
     upload.name = "list.csv"
     response = curator_client.post(
@@ -151,8 +151,13 @@ def test_unreadable_file_gets_a_form_error(curator_client, letter):
             "encoding": "auto",
         },
     )
-    assert response.status_code == 200
-    assert "one called &#x27;name&#x27;" in response.content.decode()
+    # The file is read by a job: its page says why nothing was imported.
+    assert response.status_code == 302
+    page = curator_client.get(response.url).content.decode()
+    assert "The file could not be read, so nothing was imported" in page
+    assert "one called &#x27;name&#x27;" in page
+    assert SignatoryImport.objects.get().status == ImportStatus.FAILED
+    assert not letter.signatures.exists()
 
 
 def test_import_needs_permission_to_add_signatures(client, django_user_model, letter):

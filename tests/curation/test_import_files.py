@@ -188,9 +188,17 @@ def test_a_file_error_writes_nothing_in_the_admin(curator_client, letter):
             "encoding": "auto",
         },
     )
-    assert response.status_code == 200
-    assert "Nothing was imported: Line 2: a quote" in response.content.decode()
-    assert not SignatoryImport.objects.exists()
+    # Read by a job: the import's page gives the reason; the import is kept as failed,
+    # without its file.
+    assert response.status_code == 302
+    page = curator_client.get(response.url).content.decode()
+    assert "nothing was imported: Line 2: a quote" in page
+    signatory_import = SignatoryImport.objects.get()
+    assert (signatory_import.status, signatory_import.upload, signatory_import.rows) == (
+        ImportStatus.FAILED,
+        None,
+        [],
+    )
     assert not Signature.objects.exists()
 
 
