@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
+from django_htmx.middleware import HtmxDetails
 
 from letters.lib.partial_dates import format_partial_date
 from letters.models import CorrectionKind, OutboundEmail, Side, Signature, SignatureStatus
+from letters.opendata.embeds import letter_badge
 from letters.opendata.feeds import LatestLettersFeed, LetterSignatoriesFeed
 from letters.public.charts import _short_label
 from letters.public.forms import AsOfForm
@@ -211,6 +213,21 @@ def test_the_feeds_title_and_entries_are_in_french(published_letter):
     with translation.override("en-gb"):
         english = LatestLettersFeed()(request).content.decode()
     assert "<title>Open Letter Tracker: letters</title>" in english
+
+
+def test_the_badge_counts_in_french_with_french_digit_grouping(published_letter):
+    # The badge reads the count kept on the letter; no need for 1,200 rows.
+    type(published_letter).objects.filter(pk=published_letter.pk).update(listed_count=1200)
+    request = RequestFactory().get(f"/letters/{published_letter.slug}/badge.svg")
+    request.htmx = HtmxDetails(request)  # as HtmxMiddleware sets it
+
+    with translation.override("fr"):
+        french = letter_badge(request, slug=published_letter.slug).content.decode()
+    with translation.override("en-gb"):
+        english = letter_badge(request, slug=published_letter.slug).content.decode()
+
+    assert f"1{NBSP}200 signataires recensés" in french
+    assert "1,200 listed signatories" in english
 
 
 def test_rate_limits_are_described_in_french():
