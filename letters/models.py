@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, F, Func, OuterRef, Q
 from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language_info
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import page_scopes, signature_list
@@ -34,13 +35,13 @@ if TYPE_CHECKING:
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "News report"
-    LETTER = "letter", "The letter itself"
-    PRESS_RELEASE = "press_release", "Press release"
-    OFFICIAL = "official", "Official statement"
-    REPOSITORY = "repository", "Repository"
-    BLOG = "blog", "Blog or organisation page"
-    OTHER = "other", "Other"
+    NEWS = "news", _("News report")
+    LETTER = "letter", _("The letter itself")
+    PRESS_RELEASE = "press_release", _("Press release")
+    OFFICIAL = "official", _("Official statement")
+    REPOSITORY = "repository", _("Repository")
+    BLOG = "blog", _("Blog or organisation page")
+    OTHER = "other", _("Other")
 
 
 class SourceQuerySet(models.QuerySet["Source"]):
@@ -151,15 +152,15 @@ class Source(models.Model):
 
 
 class OrganisationKind(models.TextChoices):
-    CHARITY = "charity", "Charity"
-    NGO = "ngo", "NGO / civil society"
-    COMPANY = "company", "Company"
-    GOVERNMENT = "government", "Government body"
-    ACADEMIC = "academic", "Academic"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    COALITION = "coalition", "Coalition or network"
-    MEDIA = "media", "Media"
-    OTHER = "other", "Other"
+    CHARITY = "charity", _("Charity")
+    NGO = "ngo", _("NGO / civil society")
+    COMPANY = "company", _("Company")
+    GOVERNMENT = "government", _("Government body")
+    ACADEMIC = "academic", _("Academic")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    COALITION = "coalition", _("Coalition or network")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other")
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -392,9 +393,9 @@ class Visibility(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    FOR = "for", "For"
-    AGAINST = "against", "Against"
-    MIXED = "mixed", "Mixed or neutral"
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    MIXED = "mixed", _("Mixed or neutral")
 
 
 class TopicQuerySet(models.QuerySet["Topic"]):
@@ -613,12 +614,12 @@ class Letter(models.Model):
         lowest = min(counts, key=lambda c: c.signatories_value or 0)
         highest = max(counts, key=lambda c: c.signatories_value or 0)
         if lowest.signatories_value == highest.signatories_value:
-            return f"{highest.signatories_text} reported"
+            return gettext("%(count)s reported") % {"count": highest.signatories_text}
         plus = "+" if highest.signatories_text.rstrip().endswith("+") else ""
-        return (
-            f"{lowest.signatories_value:,}–{highest.signatories_value:,}{plus} reported "
-            "(sources differ)"
-        )
+        return gettext("%(lowest)s–%(highest)s reported (sources differ)") % {
+            "lowest": number_format(lowest.signatories_value or 0, force_grouping=True),
+            "highest": number_format(highest.signatories_value or 0, force_grouping=True) + plus,
+        }
 
     def refresh_counts(self) -> None:
         signature_list.recount(Letter.objects.filter(pk=self.pk))
@@ -766,12 +767,12 @@ class Organiser(models.Model):
 
 
 class SignatureStatus(models.TextChoices):
-    REPORTED = "reported", "Reported"
-    CONFIRMED = "confirmed", "Confirmed"
-    DISPUTED = "disputed", "Disputed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    PENDING = "pending", "Pending moderation"
-    REJECTED = "rejected", "Rejected"
+    REPORTED = "reported", _("Reported")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING = "pending", _("Pending moderation")
+    REJECTED = "rejected", _("Rejected")
 
 
 # One meaning everywhere: which statuses the public sees, and which count as listed.
@@ -789,8 +790,8 @@ SIGNED_STATUSES = (*LISTED_STATUSES, SignatureStatus.DISPUTED)
 
 
 class SignerKind(models.TextChoices):
-    ORGANISATION = "organisation", "Organisation"
-    INDIVIDUAL = "individual", "Individual"
+    ORGANISATION = "organisation", _("Organisation")
+    INDIVIDUAL = "individual", _("Individual")
 
 
 class IdentityBasis(models.TextChoices):
@@ -972,7 +973,7 @@ def _public_rows(
             if key in changes:
                 new[field] = getattr(changes[key], "pk", changes[key])
     rows: list[page_scopes.SignatureRow] = []
-    for _, letter_id, organisation_id, person_id, status in affected:
+    for _pk, letter_id, organisation_id, person_id, status in affected:
         if status in PUBLIC_STATUSES or changes.get("status", status) in PUBLIC_STATUSES:
             rows.append((letter_id, organisation_id, person_id))
             rows.append(
@@ -1289,12 +1290,17 @@ class Signature(models.Model):
             return ""
         parts = []
         if self.verified_domain:
-            parts.append(f"verified from {self.verified_domain}")
+            parts.append(gettext("verified from %(domain)s") % {"domain": self.verified_domain})
         if self.verification_method:
-            parts.append(f"verified by our curators: {self.verification_method}")
+            parts.append(
+                gettext("verified by our curators: %(method)s")
+                % {"method": self.verification_method}
+            )
         if not parts:
             parts.append(
-                "affiliation not verified" if self.claimed_organisation_id else "not verified"
+                gettext("affiliation not verified")
+                if self.claimed_organisation_id
+                else gettext("not verified")
             )
         return "; ".join(parts)
 
@@ -1306,7 +1312,10 @@ class Signature(models.Model):
         if self.signed_on_site_at is None:
             return ""
         signed_on = date_format(timezone.localtime(self.signed_on_site_at), "j F Y")
-        return f"Signed on this site on {signed_on}; email confirmed; {self.verification_summary}"
+        return gettext("Signed on this site on %(date)s; email confirmed; %(verification)s") % {
+            "date": signed_on,
+            "verification": self.verification_summary,
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -1315,8 +1324,8 @@ class Signature(models.Model):
 
 
 class EndorsementStance(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    OPPOSES = "opposes", "Opposes"
+    SUPPORTS = "supports", _("Supports")
+    OPPOSES = "opposes", _("Opposes")
 
 
 class EndorsementManager(models.Manager["Endorsement"]):
@@ -1458,11 +1467,11 @@ class Quote(models.Model):
 
 
 class OutcomeKind(models.TextChoices):
-    RESPONSE = "response", "Response"
-    POLICY_CHANGE = "policy", "Policy change"
-    PRODUCT_DECISION = "product", "Product decision"
-    LEGISLATION = "legislation", "Legislation"
-    OTHER = "other", "Other event"
+    RESPONSE = "response", _("Response")
+    POLICY_CHANGE = "policy", _("Policy change")
+    PRODUCT_DECISION = "product", _("Product decision")
+    LEGISLATION = "legislation", _("Legislation")
+    OTHER = "other", _("Other event")
 
 
 class ResponseManager(models.Manager["Response"]):
@@ -1751,8 +1760,8 @@ class SignupLink(models.Model):
 
 
 class CorrectionKind(models.TextChoices):
-    ERROR = "error", "Report an error"
-    REMOVAL = "removal", "Ask to be removed"
+    ERROR = "error", _("Report an error")
+    REMOVAL = "removal", _("Ask to be removed")
 
 
 class CorrectionStatus(models.TextChoices):

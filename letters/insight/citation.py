@@ -9,8 +9,9 @@ import datetime
 import re
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
-from letters.lib.partial_dates import MONTHS, format_partial_date
+from letters.lib.partial_dates import format_partial_date
 from letters.models import Letter
 
 # Characters with a meaning in BibTeX/LaTeX, and how to write them as text.
@@ -61,20 +62,20 @@ def authors(letter: Letter) -> list[str]:
 
 def _author_text(names: list[str]) -> str:
     if not names:
-        return "Anonymous"
+        return gettext("Anonymous")
     if len(names) == 1:
         return names[0]
     if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
+        return gettext("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
     return f"{names[0]} et al."
 
 
 def _year(letter: Letter) -> str:
-    return letter.date[:4] if letter.date else "n.d."
+    return letter.date[:4] if letter.date else gettext("n.d.")
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_partial_date(day.isoformat())
 
 
 def plain_citation(
@@ -87,9 +88,12 @@ def plain_citation(
     names = authors(letter) if names is None else names
     text = (
         f"{_author_text(names)} ({_year(letter)}) '{letter.title}'. "
-        f"Open letter, {date}. Open Letter Tracker. {url}"
+        + gettext("Open letter, %(date)s.") % {"date": date}
+        + f" Open Letter Tracker. {url}"
     )
-    return f"{text} (accessed {_day(accessed)})" if accessed else text
+    if not accessed:
+        return text
+    return gettext("%(citation)s (accessed %(date)s)") % {"citation": text, "date": _day(accessed)}
 
 
 def bibtex_key(letter: Letter, names: list[str]) -> str:
@@ -107,7 +111,9 @@ def bibtex_citation(
     `names` are the letter's `authors()`, when the caller has them already."""
     names = authors(letter) if names is None else names
     shown = names[:AUTHORS_NAMED]
-    author = " and ".join(f"{{{escape_bibtex(name)}}}" for name in shown) or "{Anonymous}"
+    author = " and ".join(f"{{{escape_bibtex(name)}}}" for name in shown) or (
+        f"{{{escape_bibtex(gettext('Anonymous'))}}}"
+    )
     if len(names) > AUTHORS_NAMED:
         author += " and others"
     fields = [
@@ -115,11 +121,17 @@ def bibtex_citation(
         ("author", author),
         ("year", escape_bibtex(_year(letter))),
         ("howpublished", f"\\url{{{_escape_url(url)}}}"),
-        ("note", f"Open letter, {escape_bibtex(format_partial_date(letter.date))}"),
+        (
+            "note",
+            escape_bibtex(
+                gettext("Open letter, %(date)s") % {"date": format_partial_date(letter.date)}
+            ),
+        ),
         ("organization", "Open Letter Tracker"),
     ]
     if accessed:
         fields.append(("urldate", accessed.isoformat()))
-        fields[4] = ("note", f"{fields[4][1]}. Accessed {_day(accessed)}")
+        accessed_on = gettext("Accessed %(date)s") % {"date": _day(accessed)}
+        fields[4] = ("note", f"{fields[4][1]}. {escape_bibtex(accessed_on)}")
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{bibtex_key(letter, names)},\n{body}\n}}\n"

@@ -7,6 +7,8 @@ can read, search or ask to have removed.
 
 import unicodedata
 
+from django.utils.translation import gettext
+
 # Letters that Unicode classes as letters or symbols but that draw nothing: the Hangul
 # fillers, and the blank Braille pattern, a favourite of "invisible name" tricks.
 BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -29,4 +31,4 @@ def is_invisible_name(text: str) -> bool:
 
 def invisible_name_reason(text: str) -> str:
     """Why a form or an import refuses `text`, for the person who typed it."""
-    return "The name shows no visible character (only spaces, marks or invisible fillers)."
+    return gettext("The name shows no visible character (only spaces, marks or invisible fillers).")

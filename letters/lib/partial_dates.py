@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext, pgettext
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+# In English, as lists write dates (read by `parse_written_date`); pages show Django's
+# translated MONTH_NAMES instead.
 MONTHS = [
     "January",
     "February",
@@ -45,14 +49,23 @@ def parse_partial_date(value: str) -> tuple[int, int | None, int | None]:
 
 
 def format_partial_date(value: str | None) -> str:
-    """'6 February 2020', 'August 2023', '2024' or 'date unknown'."""
+    """'6 February 2020', 'August 2023', '2024' or 'date unknown', in the active language
+    ('6 février 2020', 'août 2023'): Django's translated month names, in the order each
+    language writes them."""
     if not value:
-        return "date unknown"
+        return gettext("date unknown")
     year, month, day = parse_partial_date(value)
     if month and day:
-        return f"{day} {MONTHS[month - 1]} {year}"
+        return pgettext("partial date", "%(day)s %(month)s %(year)s") % {
+            "day": day,
+            "month": MONTH_NAMES[month],
+            "year": year,
+        }
     if month:
-        return f"{MONTHS[month - 1]} {year}"
+        return pgettext("partial date", "%(month)s %(year)s") % {
+            "month": MONTH_NAMES[month],
+            "year": year,
+        }
     return str(year)
 
 

@@ -6,6 +6,8 @@ other URL can be.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from letters import page_scopes
@@ -22,7 +24,10 @@ BADGE_NAME = "Open Letter Tracker"
 def letter_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """An SVG badge other sites may show: 'N listed signatories'."""
     letter = get_object_or_404(Letter.objects.published(), slug=slug)
-    label = f"{letter.listed_count:,} listed signator{'y' if letter.listed_count == 1 else 'ies'}"
+    count = letter.listed_count
+    label = ngettext("%(count)s listed signatory", "%(count)s listed signatories", count) % {
+        "count": number_format(count, force_grouping=True)
+    }
     # Wide enough for the text in the badge's 11px Verdana, about 7px a character.
     name_width, label_width = 12 + 7 * len(BADGE_NAME), 12 + 7 * len(label)
     context = {

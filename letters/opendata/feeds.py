@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from letters.lib.partial_dates import parse_partial_date
@@ -41,8 +43,8 @@ def _start_of(partial_date: str | None) -> datetime.datetime | None:
 
 class LatestLettersFeed(Feed):
     feed_type = PlainTextAtomFeed
-    title = "Open Letter Tracker: letters"
-    subtitle = "Open letters, newest first, with who signed them and the sources for each fact."
+    title = _("Open Letter Tracker: letters")
+    subtitle = _("Open letters, newest first, with who signed them and the sources for each fact.")
 
     def link(self) -> str:
         return reverse("home")
@@ -54,7 +56,9 @@ class LatestLettersFeed(Feed):
         return letter.title
 
     def item_description(self, letter: Letter) -> str:
-        listed = f"{letter.listed_count} listed signatories."
+        listed = ngettext(
+            "%(count)s listed signatory.", "%(count)s listed signatories.", letter.listed_count
+        ) % {"count": letter.listed_count}
         return f"{letter.display_date}. {letter.summary} {listed}".strip()
 
     def item_pubdate(self, letter: Letter) -> datetime.datetime | None:
@@ -70,10 +74,12 @@ class LetterSignatoriesFeed(Feed):
         return get_object_or_404(Letter.objects.published(), slug=slug)
 
     def title(self, letter: Letter) -> str:
-        return f"New signatories: {letter.title}"
+        return gettext("New signatories: %(title)s") % {"title": letter.title}
 
     def subtitle(self, letter: Letter) -> str:
-        return f"The latest {FEED_ITEMS} public signatures added to this letter's list."
+        return gettext("The latest %(count)s public signatures added to this letter's list.") % {
+            "count": FEED_ITEMS
+        }
 
     def link(self, letter: Letter) -> str:
         return letter.get_absolute_url()
@@ -92,16 +98,21 @@ class LetterSignatoriesFeed(Feed):
     def item_description(self, signature: Signature) -> str:
         parts = [signature.role, signature.get_country_display()]
         if signature.status == SignatureStatus.WITHDRAWN:
-            withdrawn = "Withdrawn"
+            withdrawn = gettext("Withdrawn")
             if signature.withdrawn_on:
-                withdrawn += f" on {signature.display_withdrawn_on}"
+                withdrawn = gettext("Withdrawn on %(date)s") % {
+                    "date": signature.display_withdrawn_on
+                }
             if signature.withdrawal_reason:
-                withdrawn += f": {signature.withdrawal_reason}"
+                withdrawn = gettext("%(withdrawn)s: %(reason)s") % {
+                    "withdrawn": withdrawn,
+                    "reason": signature.withdrawal_reason,
+                }
             parts.append(withdrawn)
         elif not signature.is_listed:
             parts.append(signature.get_status_display())
         parts.append(signature.site_provenance)
-        return " · ".join(part for part in parts if part) or "Signed."
+        return " · ".join(part for part in parts if part) or gettext("Signed.")
 
     def item_link(self, signature: Signature) -> str:
         signer = signature.signer

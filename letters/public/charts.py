@@ -9,7 +9,9 @@ The template draws the SVG from the geometry computed here.
 
 from dataclasses import dataclass
 
-from letters.lib.partial_dates import MONTHS, format_partial_date, parse_partial_date
+from django.utils.translation import pgettext_lazy
+
+from letters.lib.partial_dates import format_partial_date, parse_partial_date
 from letters.models import Letter
 
 # The SVG's viewBox; the stylesheet stretches it to the width available.
@@ -21,6 +23,21 @@ MAX_BARS = 100
 MAX_BAR_WIDTH = 48
 # Up to this many bars each get a date label; more get the first and last only.
 LABELLED_BARS = 6
+# Month names short enough to fit under a bar.
+SHORT_MONTHS = [
+    pgettext_lazy("short month", "Jan"),
+    pgettext_lazy("short month", "Feb"),
+    pgettext_lazy("short month", "Mar"),
+    pgettext_lazy("short month", "Apr"),
+    pgettext_lazy("short month", "May"),
+    pgettext_lazy("short month", "Jun"),
+    pgettext_lazy("short month", "Jul"),
+    pgettext_lazy("short month", "Aug"),
+    pgettext_lazy("short month", "Sep"),
+    pgettext_lazy("short month", "Oct"),
+    pgettext_lazy("short month", "Nov"),
+    pgettext_lazy("short month", "Dec"),
+]
 
 
 @dataclass(frozen=True)
@@ -123,5 +140,5 @@ def _bars(counts: dict[str, int]) -> list[Bar]:
 def _short_label(date: str) -> str:
     """'6 Feb 2020', 'Feb 2020' or '2020': fits under a bar."""
     year, month, day = parse_partial_date(date)
-    parts = [str(day) if day else "", MONTHS[month - 1][:3] if month else "", str(year)]
+    parts = [str(day) if day else "", str(SHORT_MONTHS[month - 1]) if month else "", str(year)]
     return " ".join(part for part in parts if part)

@@ -15,12 +15,14 @@ from functools import cache as memoise
 from functools import partial
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
@@ -77,7 +79,15 @@ class CardContent:
 
 
 def card_content(letter: Letter) -> CardContent:
-    """What the card of `letter` shows. Reads `reported_counts.all()`: prefetch it."""
+    """What the card of `letter` shows. Reads `reported_counts.all()`: prefetch it.
+
+    Always in the site's default language: one picture per letter, whichever language's
+    page links to it (its version, in the page's `og:image`, must be the card's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _card_content(letter)
+
+
+def _card_content(letter: Letter) -> CardContent:
     listed = letter.listed_count
     return CardContent(
         title=letter.title,

@@ -12,6 +12,7 @@ from typing import TypedDict
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from letters.lib.countries import country_name
 from letters.lib.partial_dates import format_partial_date
@@ -69,7 +70,10 @@ def signer_url_builder(view_name: str) -> Callable[[str], str]:
 def status_label(status: str, withdrawn_on: str | None) -> str:
     label = SignatureStatus(status).label.lower()
     if status == SignatureStatus.WITHDRAWN and withdrawn_on:
-        label += f" on {format_partial_date(withdrawn_on)}"
+        return gettext("%(status)s on %(date)s") % {
+            "status": label,
+            "date": format_partial_date(withdrawn_on),
+        }
     return label
 
 

@@ -2,12 +2,13 @@
 "has X signed anything?". A merged record's old URL answers 301 to the record kept."""
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, F, Manager, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -33,6 +34,9 @@ from letters.page_cache import HTMX_VARY, cached_public_page, depends_on, wants_
 
 from .pagination import paginate
 from .params import text_param
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Undated letters last on both databases (PostgreSQL would put NULL first).
 NEWEST_LETTER_FIRST = (F("letter__date").desc(nulls_last=True), "letter__title", "pk")
@@ -66,30 +70,34 @@ class SignerIndex:
     """What the organisation and people indexes say (one template serves both)."""
 
     url_name: str
-    title: str
-    description: str
-    search_label: str
-    none_found: str
-    pages_label: str
+    title: "StrOrPromise"
+    description: "StrOrPromise"
+    search_label: "StrOrPromise"
+    none_found: "StrOrPromise"
+    pages_label: "StrOrPromise"
 
 
 ORGANISATIONS = SignerIndex(
     url_name="organisation_list",
-    title="Organisations",
-    description="Organisations that signed, organised, endorsed or received the open letters "
-    "we track, found by any name they were published under.",
-    search_label="Search organisations and their other names",
-    none_found="No organisation matches.",
-    pages_label="Organisation pages",
+    title=_("Organisations"),
+    description=_(
+        "Organisations that signed, organised, endorsed or received the open letters "
+        "we track, found by any name they were published under."
+    ),
+    search_label=_("Search organisations and their other names"),
+    none_found=_("No organisation matches."),
+    pages_label=_("Organisation pages"),
 )
 PEOPLE = SignerIndex(
     url_name="person_list",
-    title="People",
-    description="People who signed, endorsed or received the open letters we track, found by "
-    "any spelling of their name.",
-    search_label="Search people and other spellings of their names",
-    none_found="Nobody matches.",
-    pages_label="People pages",
+    title=_("People"),
+    description=_(
+        "People who signed, endorsed or received the open letters we track, found by "
+        "any spelling of their name."
+    ),
+    search_label=_("Search people and other spellings of their names"),
+    none_found=_("Nobody matches."),
+    pages_label=_("People pages"),
 )
 
 

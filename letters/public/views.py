@@ -9,10 +9,11 @@ from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import number_format
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -182,7 +183,9 @@ def _list_page(
 def _share_description(letter: Letter) -> str:
     """What a link to the letter says when shared: its summary, then its counts."""
     listed = letter.listed_count
-    counts = f"{listed:,} signator{pluralize(listed, 'y,ies')} listed here"
+    counts = ngettext(
+        "%(count)s signatory listed here", "%(count)s signatories listed here", listed
+    ) % {"count": number_format(listed, force_grouping=True)}
     if reported := letter.reported_summary():
         counts += f", {reported}"
     return " ".join(part for part in (Truncator(letter.summary).chars(200), f"{counts}.") if part)

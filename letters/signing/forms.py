@@ -4,16 +4,22 @@ Only the fields listed here are read from a POST, so extra fields such as
 `status=confirmed` or `letter=<id>` are ignored: the letter comes from the URL.
 """
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from letters.lib.countries import country_choices
 from letters.models import CorrectionKind, SignerKind
 
 from .validators import validate_public_name, validate_public_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _STARTED_SALT = "letters.forms.started"
 # What the models' EmailFields hold (forms.EmailField would take up to 320).
@@ -25,7 +31,7 @@ class PublicForm(forms.Form):
 
     homepage = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     # Required, but checked in clean(): a hidden field's own errors are shown nowhere.
@@ -53,18 +59,24 @@ class PublicForm(forms.Form):
         try:
             signer.unsign(value, max_age=24 * 60 * 60)
         except signing.SignatureExpired:
-            return "This form is too old: please reload the page."
+            return gettext("This form is too old: please reload the page.")
         except signing.BadSignature:
-            return "Please reload the page and try again."
+            return gettext("Please reload the page and try again.")
         try:
             signer.unsign(value, max_age=settings.SIGNUP_MIN_SECONDS)
         except signing.SignatureExpired:
             return ""  # older than the minimum: a person had time to read the form
-        return "That was quicker than anyone can read the form: please check it and send it again."
+        return gettext(
+            "That was quicker than anyone can read the form: please check it and send it again."
+        )
 
 
 def public_name_field(
-    label: str | None = None, *, required: bool = True, help_text: str = "", missing: str = ""
+    label: "StrOrPromise | None" = None,
+    *,
+    required: bool = True,
+    help_text: "StrOrPromise" = "",
+    missing: "StrOrPromise" = "",
 ) -> forms.CharField:
     """A name or a short text shown on a public page, as the sign form asks for them;
     `missing` says what to give when a required one is left empty."""
@@ -82,27 +94,27 @@ class SignerKindForm(forms.Form):
     """The sign form's first step: who is signing decides which fields the form asks for."""
 
     kind = forms.ChoiceField(
-        label="I am signing",
+        label=_("I am signing"),
         choices=[
-            (SignerKind.INDIVIDUAL, "as myself, an individual"),
-            (SignerKind.ORGANISATION, "for an organisation"),
+            (SignerKind.INDIVIDUAL, _("as myself, an individual")),
+            (SignerKind.ORGANISATION, _("for an organisation")),
         ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether you sign as yourself or for an organisation.",
-            "invalid_choice": "Choose whether you sign as yourself or for an organisation.",
+            "required": _("Choose whether you sign as yourself or for an organisation."),
+            "invalid_choice": _("Choose whether you sign as yourself or for an organisation."),
         },
     )
 
 
-_KEPT_PRIVATE = (
+_KEPT_PRIVATE = _(
     "My email address is kept private and deleted after the retention period described in "
     "the privacy notice."
 )
 
 
-_MISSING_EMAIL = "Give an email address: we send the confirmation link there."
-_MISSING_CONSENT = "Tick the box: we publish nothing without your agreement."
+_MISSING_EMAIL = _("Give an email address: we send the confirmation link there.")
+_MISSING_CONSENT = _("Tick the box: we publish nothing without your agreement.")
 
 
 class SignForm(PublicForm):
@@ -110,16 +122,18 @@ class SignForm(PublicForm):
     what it publishes and sends its kind back as a hidden field."""
 
     signer_kind: ClassVar[str]
-    kind_label: ClassVar[str]
+    kind_label: ClassVar["StrOrPromise"]
 
     # An ISO 3166 code, as every country is stored (letters/lib/countries.py).
     country = forms.ChoiceField(
-        choices=lambda: [("", "Not given"), *country_choices()], required=False
+        label=_("Country"),
+        choices=lambda: [("", gettext("Not given")), *country_choices()],
+        required=False,
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=_EMAIL_MAX_LENGTH,
-        help_text="To confirm your signature. Never published.",
+        help_text=_("To confirm your signature. Never published."),
         error_messages={"required": _MISSING_EMAIL},
     )
 
@@ -134,19 +148,23 @@ class SignForm(PublicForm):
 
 class IndividualSignForm(SignForm):
     signer_kind = SignerKind.INDIVIDUAL
-    kind_label = "an individual"
+    kind_label = _("an individual")
     field_order = ["name", "affiliation", "country", "email", "consent"]
 
-    name = public_name_field("Your full name", missing="Give your full name.")
+    name = public_name_field(_("Your full name"), missing=_("Give your full name."))
     affiliation = public_name_field(
-        "Affiliation",
+        _("Affiliation"),
         required=False,
-        help_text="An organisation you belong to, or your role: shown after your name.",
+        help_text=_("An organisation you belong to, or your role: shown after your name."),
     )
     consent = forms.BooleanField(
-        label=(
-            "I am the person named above, and I agree that my name, affiliation and country "
-            f"are published on this letter's page. {_KEPT_PRIVATE}"
+        label=format_lazy(
+            "{} {}",
+            _(
+                "I am the person named above, and I agree that my name, affiliation and "
+                "country are published on this letter's page."
+            ),
+            _KEPT_PRIVATE,
         ),
         error_messages={"required": _MISSING_CONSENT},
     )
@@ -154,38 +172,46 @@ class IndividualSignForm(SignForm):
 
 class OrganisationSignForm(SignForm):
     signer_kind = SignerKind.ORGANISATION
-    kind_label = "an organisation"
+    kind_label = _("an organisation")
     field_order = ["name", "website", "country", "contact_name", "role", "email", "consent"]
 
     name = public_name_field(
-        "Name of the organisation", missing="Give the name of the organisation you sign for."
+        _("Name of the organisation"),
+        missing=_("Give the name of the organisation you sign for."),
     )
     website = forms.URLField(
-        label="Organisation website",
+        label=_("Organisation website"),
         max_length=300,
         required=False,
         assume_scheme="https",
-        help_text="If your email address is at this website's domain, your signature is "
-        "verified at once.",
+        help_text=_(
+            "If your email address is at this website's domain, your signature is verified at once."
+        ),
     )
     contact_name = public_name_field(
-        "Your full name",
-        help_text="Published only if we cannot verify that you sign for the organisation.",
-        missing="Give your own full name, as the person signing for the organisation.",
+        _("Your full name"),
+        help_text=_("Published only if we cannot verify that you sign for the organisation."),
+        missing=_("Give your own full name, as the person signing for the organisation."),
     )
-    role = public_name_field("Your role at the organisation", required=False)
+    role = public_name_field(_("Your role at the organisation"), required=False)
     email = forms.EmailField(
-        label="Your email address at the organisation",
+        label=_("Your email address at the organisation"),
         max_length=_EMAIL_MAX_LENGTH,
-        help_text="To confirm your signature and verify that you sign for the organisation. "
-        "Never published.",
+        help_text=_(
+            "To confirm your signature and verify that you sign for the organisation. "
+            "Never published."
+        ),
         error_messages={"required": _MISSING_EMAIL},
     )
     consent = forms.BooleanField(
-        label=(
-            "I may sign for this organisation, and I agree that its name is published on this "
-            "letter's page; or, until you verify that I sign for it, my own name with the "
-            f"organisation as my affiliation. {_KEPT_PRIVATE}"
+        label=format_lazy(
+            "{} {}",
+            _(
+                "I may sign for this organisation, and I agree that its name is published on "
+                "this letter's page; or, until you verify that I sign for it, my own name with "
+                "the organisation as my affiliation."
+            ),
+            _KEPT_PRIVATE,
         ),
         error_messages={"required": _MISSING_CONSENT},
     )
@@ -200,12 +226,12 @@ SIGN_FORMS: dict[str, type[SignForm]] = {
 
 class WithdrawForm(PublicForm):
     email = forms.EmailField(
-        label="The email address you signed with",
+        label=_("The email address you signed with"),
         max_length=_EMAIL_MAX_LENGTH,
-        help_text="We send a confirmation link there; nothing changes until you confirm.",
+        help_text=_("We send a confirmation link there; nothing changes until you confirm."),
     )
     reason = forms.CharField(
-        label="Reason (optional, shown publicly)",
+        label=_("Reason (optional, shown publicly)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -214,15 +240,15 @@ class WithdrawForm(PublicForm):
 
 
 class CorrectionForm(PublicForm):
-    kind = forms.ChoiceField(label="What would you like?", choices=CorrectionKind.choices)
+    kind = forms.ChoiceField(label=_("What would you like?"), choices=CorrectionKind.choices)
     details = forms.CharField(
-        label="What is wrong, or who you are and why you should be removed",
+        label=_("What is wrong, or who you are and why you should be removed"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     email = forms.EmailField(
-        label="Email address (optional, to hear back)",
+        label=_("Email address (optional, to hear back)"),
         max_length=_EMAIL_MAX_LENGTH,
         required=False,
-        help_text="Never published.",
+        help_text=_("Never published."),
     )

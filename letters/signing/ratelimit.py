@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 
 from letters.models import RateLimitHit
 
@@ -29,17 +31,48 @@ EMAIL_DOMAIN_LIMITS: Limits = ((10, 600), (30, 86_400))
 SHARED_MAIL_DOMAIN_LIMITS: Limits = ((200, 600), (2_000, 86_400))
 
 
-_UNITS = ((86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second"))
+_UNIT_SECONDS = (86_400, 3_600, 60, 1)
 
 
 def describe(limits: Limits) -> str:
     """Limits in words, for the pages that state them: '1 a minute and 5 in 5 minutes'."""
     phrases = []
     for allowed, seconds in limits:
-        size, unit = next((size, unit) for size, unit in _UNITS if seconds % size == 0)
-        count = seconds // size
-        phrases.append(f"{allowed} a {unit}" if count == 1 else f"{allowed} in {count} {unit}s")
-    return " and ".join(phrases)
+        size = next(size for size in _UNIT_SECONDS if seconds % size == 0)
+        phrases.append(_per_period(allowed, seconds // size, size))
+    return get_text_list(phrases, gettext("and"))
+
+
+def _per_period(allowed: int, count: int, unit_seconds: int) -> str:
+    """'5 a minute', '5 in 10 minutes': each unit in words, so each can be translated."""
+    values = {"allowed": allowed, "count": count}
+    if unit_seconds == 86_400:
+        if count == 1:
+            return gettext("%(allowed)s a day") % values
+        return (
+            ngettext("%(allowed)s in %(count)s day", "%(allowed)s in %(count)s days", count)
+            % values
+        )
+    if unit_seconds == 3_600:
+        if count == 1:
+            return gettext("%(allowed)s an hour") % values
+        return (
+            ngettext("%(allowed)s in %(count)s hour", "%(allowed)s in %(count)s hours", count)
+            % values
+        )
+    if unit_seconds == 60:
+        if count == 1:
+            return gettext("%(allowed)s a minute") % values
+        return (
+            ngettext("%(allowed)s in %(count)s minute", "%(allowed)s in %(count)s minutes", count)
+            % values
+        )
+    if count == 1:
+        return gettext("%(allowed)s a second") % values
+    return (
+        ngettext("%(allowed)s in %(count)s second", "%(allowed)s in %(count)s seconds", count)
+        % values
+    )
 
 
 def email_domain_limits(domain: str) -> Limits:

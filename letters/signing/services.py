@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from letters.jobs.outbox import queue_email
 from letters.lib.text import normalise, website_domain
@@ -180,11 +181,16 @@ def send_confirmation(submission: Submission, confirm_url: str) -> None:
     request = submission.request
     template = f"letters/signing/email/confirm_{request.action}.txt"
     body = render_to_string(template, {"request": request, "confirm_url": confirm_url})
+    # The kind names the email in the staff's outbox, in English; the subject is the
+    # signer's, in the language of the page they sent the form from.
     kind, subject = {
-        SignupAction.SIGN: ("Sign-up confirmation", "Confirm your signature"),
-        SignupAction.WITHDRAW: ("Withdrawal confirmation", "Confirm your withdrawal"),
+        SignupAction.SIGN: ("Sign-up confirmation", gettext("Confirm your signature: %(title)s")),
+        SignupAction.WITHDRAW: (
+            "Withdrawal confirmation",
+            gettext("Confirm your withdrawal: %(title)s"),
+        ),
     }[SignupAction(request.action)]
-    subject = f"{subject}: {request.letter.title}"
+    subject = subject % {"title": request.letter.title}
     queue_email(kind, request.email, subject[:150], body, expires_at=request.expires_at)
 
 

@@ -4,6 +4,9 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from letters.lib.names import invisible_name_reason, is_invisible_name
 from letters.lib.spreadsheets import starts_like_formula
@@ -12,12 +15,13 @@ _URL_IN_TEXT = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|org|net|io|ru|cn|inf
 # Alphabets whose letters look alike ('а' is Cyrillic, 'a' Latin): one word written in two
 # of them is how a name imitates another ("Bаrnardo's" is not Barnardo's).
 _LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_SCRIPT_NAMES = {"LATIN": _("Latin"), "CYRILLIC": _("Cyrillic"), "GREEK": _("Greek")}
 _WORD = re.compile(r"\w+")
 
 
 def _refuse_invisible_controls(value: str, allowed: str = "") -> None:
     if any(unicodedata.category(char) in {"Cc", "Cf"} and char not in allowed for char in value):
-        raise ValidationError("Remove the invisible control characters.")
+        raise ValidationError(gettext("Remove the invisible control characters."))
 
 
 def _scripts(word: str) -> set[str]:
@@ -35,7 +39,7 @@ def validate_public_text(value: str) -> None:
     links (spam). Line breaks are fine: browsers send a textarea's as CR LF."""
     _refuse_invisible_controls(value, allowed="\r\n\t")
     if _URL_IN_TEXT.search(value):
-        raise ValidationError("Web addresses are not accepted here.")
+        raise ValidationError(gettext("Web addresses are not accepted here."))
 
 
 def validate_public_name(value: str) -> None:
@@ -48,10 +52,16 @@ def validate_public_name(value: str) -> None:
     if is_invisible_name(value):
         raise ValidationError(invisible_name_reason(value))
     if starts_like_formula(value):
-        raise ValidationError("A name cannot start with =, +, - or @.")
+        raise ValidationError(gettext("A name cannot start with =, +, - or @."))
     for word in _WORD.findall(value):
         if len(mixed := _scripts(word)) > 1:
-            alphabets = " and ".join(sorted(script.title() for script in mixed))
+            alphabets = get_text_list(
+                [str(_SCRIPT_NAMES[script]) for script in sorted(mixed)], gettext("and")
+            )
             raise ValidationError(
-                f"“{word}” mixes letters of two alphabets ({alphabets}): type each word in one."
+                gettext(
+                    "“%(word)s” mixes letters of two alphabets (%(alphabets)s): type each word "
+                    "in one."
+                )
+                % {"word": word, "alphabets": alphabets}
             )

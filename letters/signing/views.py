@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -163,7 +164,9 @@ def report_correction(request: HttpRequest, slug: str) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     if params.get("signature") and params.get("endorsement"):
         # The form sends one; a request about both would break the row's check constraint.
-        return HttpResponseBadRequest("Report on one signatory or one endorsement at a time.")
+        return HttpResponseBadRequest(
+            gettext("Report on one signatory or one endorsement at a time.")
+        )
     for name, queryset in (
         ("signature", Signature.objects.public_on(letter)),
         ("endorsement", Endorsement.objects.filter(letter=letter)),

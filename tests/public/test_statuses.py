@@ -14,7 +14,7 @@ def test_statuses_page_explains_every_status(client, db):
     assert response.status_code == 200
     for status in SignatureStatus:
         assert f'id="status-{status.value}"' in content
-        assert escape(STATUS_EXPLANATIONS[status]) in content
+        assert escape(str(STATUS_EXPLANATIONS[status])) in content
 
 
 def test_each_signatory_shows_its_status_linked_to_its_explanation(client, db):
