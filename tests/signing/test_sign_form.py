@@ -163,14 +163,14 @@ def test_the_kind_chooser_is_wired_for_htmx_with_a_real_fallback(client, hosted)
 def test_an_organisation_without_a_contact_name_gets_its_form_back_with_the_error_linked(
     client, hosted
 ):
-    data = factories.organisation_sign_form(contact_name="", country="Wales")
+    data = factories.organisation_sign_form(contact_name="", country="GB")
 
     response = client.post(sign_url(hosted), data)
 
     assert response.status_code == 400
     html = response.content.decode()
     assert form_fields(html).fields == ORGANISATION_FIELDS
-    assert 'value="Wales"' in html and 'value="Open Rights Group"' in html
+    assert '<option value="GB" selected>' in html and 'value="Open Rights Group"' in html
     assert '<div class="form-errors" role="alert">' in html
     assert (
         '<a href="#id_contact_name">Your full name: Give your own full name, as the person '

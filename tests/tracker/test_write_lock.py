@@ -94,7 +94,9 @@ def sign_up(url: str, n: int, ready: threading.Barrier, answers: list) -> None:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects
     )
     address = {"X-Forwarded-For": f"198.51.100.{n + 1}"}
-    with opener.open(urllib.request.Request(url, headers=address), timeout=60) as response:
+    # The individual's form (the sign page's first step asks who signs).
+    form_url = f"{url}?kind=individual"
+    with opener.open(urllib.request.Request(form_url, headers=address), timeout=60) as response:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
     ready.wait(timeout=60)
     data = factories.sign_form(
