@@ -31,7 +31,7 @@ def axe_violations(page) -> str:
 def form_fields(page) -> list[str]:
     """The names of the visible fields of the page's POST form, in order."""
     return page.evaluate(
-        """() => [...document.querySelectorAll("form[method=post] :is(input, textarea)")]
+        """() => [...document.querySelectorAll("form[method=post] :is(input, select, textarea)")]
              .filter((field) => field.type !== "hidden" && field.name !== "homepage")
              .map((field) => field.name)"""
     )
