@@ -39,8 +39,10 @@ from .links import absolute, fingerprint, make_token, read_token, unsubscribe_he
 
 Target = Organisation | Person | Letter
 TOKEN_SALT = "letters.notifications.unsubscribe"
-# Per address and per email domain, whatever the target: following is cheap to ask for
-# and each request sends an email, so the limits are the sign-ups' (ratelimit.py).
+# Each request sends an email to the address given, so an address and a network address
+# each get a few a minute (someone following several pages at once) and a few dozen a
+# day; an email domain gets the sign-ups' limits (letters/signing/ratelimit.py).
+FOLLOW_LIMITS: ratelimit.Limits = ((3, 60), (20, 86_400))
 _EMAIL_KEY_LENGTH = Subscription._meta.get_field("email_key").max_length
 
 
@@ -68,9 +70,9 @@ def subscribe(target: Target, email: str, ip_address: str | None) -> str | None:
     email_key = normalise_email(email)[:_EMAIL_KEY_LENGTH]
     domain = email_key.rpartition("@")[2]
     limits = {
-        f"follow:{ip_address}": ratelimit.PUBLIC_WRITE_LIMITS,
+        f"follow:{ip_address}": FOLLOW_LIMITS,
+        f"follow:{email_key}": FOLLOW_LIMITS,
         f"follow:@{domain}": ratelimit.email_domain_limits(domain),
-        f"follow:{email_key}": ratelimit.PUBLIC_WRITE_LIMITS,
     }
     if not ratelimit.allow_all(limits):
         raise RateLimited

@@ -39,7 +39,7 @@ def follow(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         token = subscriptions.subscribe(target, email, client_ip(request) or None)
     except subscriptions.RateLimited:
         limits = {
-            "address_limits": ratelimit.describe(ratelimit.PUBLIC_WRITE_LIMITS),
+            "address_limits": ratelimit.describe(subscriptions.FOLLOW_LIMITS),
             "domain_limits": ratelimit.describe(ratelimit.EMAIL_DOMAIN_LIMITS),
         }
         return render(
