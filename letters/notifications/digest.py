@@ -48,7 +48,7 @@ def send_digests(day: date) -> int:
     for contact_id in contacts.values_list("pk", flat=True):
         with transaction.atomic():
             claimed = (
-                LetterContact.objects.select_for_update()
+                LetterContact.objects.select_for_update(of=("self",))
                 .select_related("letter")
                 .filter(pk=contact_id, daily_digest=True)
                 .exclude(last_digest_on__gte=day)

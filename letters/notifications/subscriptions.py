@@ -171,7 +171,7 @@ def send_alerts(day: date) -> int:
     for subscription_id in due.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             subscription = (
-                Subscription.objects.select_for_update()
+                Subscription.objects.select_for_update(of=("self",))
                 .select_related("organisation", "person", "letter")
                 .filter(pk=subscription_id, confirmed_at__isnull=False)
                 .exclude(last_alert_on__gte=day)
