@@ -135,3 +135,20 @@ def test_the_worker_schedule_sends_the_digest_each_day(contact, hosted):
         assert "daily-notifications" not in enqueue_due(datetime(2026, 3, 3, 0, 5, tzinfo=UTC))
     assert len(mail.outbox) == 1
     assert PeriodicTask.objects.filter(name="daily-notifications").exists()
+
+
+def test_a_curator_sets_the_contact_and_the_digest_in_the_letter_form(curator_client, hosted):
+    from tests.curation.test_admin import form_of, letter_change_url
+
+    form = form_of(curator_client.get(letter_change_url(hosted)), "letter_form")
+    data = {
+        **form.fields,
+        "contact-TOTAL_FORMS": ["1"],
+        "contact-0-email": ["organiser@example.org"],
+        "contact-0-daily_digest": ["on"],
+    }
+    response = curator_client.post(letter_change_url(hosted), data)
+
+    assert response.status_code == 302
+    contact = LetterContact.objects.get(letter=hosted)
+    assert (contact.email, contact.daily_digest) == ("organiser@example.org", True)
