@@ -6,7 +6,6 @@ from django.db import migrations
 PERMISSIONS = [
     "add_lettercontact",
     "change_lettercontact",
-    "delete_lettercontact",
     "view_lettercontact",
     "view_subscription",
 ]
