@@ -56,6 +56,7 @@ from .models import (
     Source,
     Topic,
 )
+from .notifications.admin import LetterContactInline  # also registers subscriptions' admin
 from .signing.admin import SignupModerationActions
 
 if TYPE_CHECKING:
@@ -357,6 +358,7 @@ class LetterAdmin(SignatoryImportAdminMixin, HistoryAdmin):
         letter_inline(Quote, "person", "source", base=admin.StackedInline),
         letter_inline(Response, "source", base=admin.StackedInline),
         LetterCorrectionInline,
+        LetterContactInline,
     ]
 
     class Media:

@@ -1976,6 +1976,9 @@ class OutboundEmail(models.Model):
         blank=True,
         help_text="Never sent after this time (a confirmation link that has expired).",
     )
+    headers = models.JSONField(
+        default=dict, blank=True, help_text="Extra headers, such as List-Unsubscribe."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -2088,3 +2091,114 @@ class PeriodicTask(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---------------------------------------------------------------------------
+# Notifications (letters/notifications/): the daily digest a hosted letter's contact
+# may ask for, and the public's email alerts about an organisation, a person or a
+# letter. Addresses are private and follow the sign-ups' retention rules.
+# ---------------------------------------------------------------------------
+
+
+class LetterContact(models.Model):
+    """Who runs a letter hosted here, and whether they get the daily digest of its new
+    confirmed signatures (set in the letter's admin)."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(help_text="Private: the digest goes here, never shown publicly.")
+    daily_digest = models.BooleanField(
+        default=False,
+        help_text="Email this address, each morning, the signatures confirmed the day before. "
+        "The contact can turn it off from a link in every digest.",
+    )
+    last_digest_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The last day a digest was sent for."
+    )
+
+    class Meta:
+        verbose_name = "letter contact"
+
+    def __str__(self) -> str:
+        return f"Contact of {self.letter}"
+
+
+class SubscriptionKind(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", "Person"
+    LETTER = "letter", "Letter"
+
+
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
+    def confirmed(self) -> Self:
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Subscription(models.Model):
+    """Someone following an organisation, a person or a letter by email: confirmed by a
+    link (double opt-in), alerted daily, removed by one click."""
+
+    kind = models.CharField(max_length=12, choices=SubscriptionKind)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    letter = models.ForeignKey(
+        Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField(help_text="Private: never shown publicly.")
+    email_key = models.CharField(max_length=254, editable=False, help_text="Normalised email.")
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="SHA-256 of the emailed token."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Private.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(help_text="When the confirmation link expires.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_alert_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The last day alerts were sent for."
+    )
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Retention: WHERE created_at < ? (and the daily alerts' confirmed ones).
+            models.Index(fields=["created_at"], name="subscription_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="organisation", organisation__isnull=False)
+                    & Q(person__isnull=True, letter__isnull=True)
+                )
+                | (
+                    Q(kind="person", person__isnull=False)
+                    & Q(organisation__isnull=True, letter__isnull=True)
+                )
+                | (
+                    Q(kind="letter", letter__isnull=False)
+                    & Q(organisation__isnull=True, person__isnull=True)
+                ),
+                name="subscription_one_target_of_its_kind",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[field, "email_key"],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"subscription_one_per_{field}_and_email",
+                )
+                for field in ("organisation", "person", "letter")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target}"
+
+    @property
+    def target(self) -> "Organisation | Person | Letter":
+        target = self.organisation or self.person or self.letter
+        assert target is not None  # the check constraint
+        return target

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("letters.signing.urls")),
     path("", include("letters.opendata.urls")),
     path("", include("letters.insight.urls")),
+    path("", include("letters.notifications.urls")),
 ]

@@ -358,6 +358,8 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Open Letter Tracker <noreply@localhost>")
 # A mail server that stops answering holds a worker this long, never for ever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# The site's address, for the links in emails a worker writes (no request to ask).
+SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Background jobs (letters/jobs/): emails, bulk actions, link checks, imports and the
 # schedule run in a worker (`manage.py worker`, started by `make run` and `make serve`).

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from letters.jobs.runner import start
 from letters.models import Signature, SignatureStatus
+from letters.notifications.signers import notify_moderation
 
 from .forms import WithdrawalForm
 
@@ -45,6 +46,7 @@ def apply_status(
         )
         # The queryset's update keeps the letters' counts and list places right.
         changed = Signature.objects.filter(pk__in=list(previous)).update(status=status, **extra)
+        notify_moderation(previous, status)  # signers of approved or rejected sign-ups
         # An UPDATE writes no history by itself: one history row per signature, with
         # the acting user, as a save from the admin form would have written.
         signatures = list(Signature.objects.filter(pk__in=list(previous)))

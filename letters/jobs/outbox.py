@@ -32,9 +32,16 @@ REQUEUE_AFTER = timedelta(minutes=5)
 
 
 def queue_email(
-    kind: str, to: str, subject: str, body: str, *, expires_at: datetime | None = None
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    expires_at: datetime | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboundEmail:
-    """Write the email and queue its delivery; never raises for a mail server problem."""
+    """Write the email and queue its delivery; never raises for a mail server problem.
+    `headers` are extra ones, such as List-Unsubscribe."""
     # One transaction for the email and its task (on the database queue): one write,
     # which matters on SQLite, where writers take turns.
     with transaction.atomic():
@@ -44,6 +51,7 @@ def queue_email(
             subject=subject[:200],
             body=body,
             expires_at=expires_at,
+            headers=headers or {},
             next_attempt_at=timezone.now() + REQUEUE_AFTER,
         )
         enqueue(tasks.deliver_email, email.pk, 0)
@@ -67,7 +75,9 @@ def deliver(email_id: int, attempt: int) -> None:
     if email.expires_at is not None and email.expires_at <= now:
         _fail(email, "Not sent: it expired before it could be delivered.")
         return
-    message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message = EmailMessage(
+        email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to], headers=email.headers
+    )
     try:
         message.send()
     except Exception as error:
@@ -84,9 +94,10 @@ def deliver(email_id: int, attempt: int) -> None:
                 next_attempt_at=timezone.now() + backoff(email.attempts),
             )
         return
-    # The body may hold a confirmation link: once sent, only the recipient keeps it.
+    # The body may hold a confirmation link, the headers an unsubscribe link: once
+    # sent, only the recipient keeps them.
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), body="", next_attempt_at=None
+        status=EmailStatus.SENT, sent_at=timezone.now(), body="", headers={}, next_attempt_at=None
     )
 
 
@@ -138,9 +149,10 @@ def retry(email: OutboundEmail) -> bool:
 
 
 def forget_older_than(cutoff: datetime) -> int:
-    """Clear the address and body of emails written before `cutoff` (retention)."""
+    """Clear the address, body and headers (an unsubscribe link) of emails written
+    before `cutoff` (retention)."""
     return (
         OutboundEmail.objects.filter(created_at__lt=cutoff)
-        .exclude(to="", body="")
-        .update(to="", body="")
+        .exclude(to="", body="", headers={})
+        .update(to="", body="", headers={})
     )

@@ -37,6 +37,7 @@ class Periodic:
 
 def periodic_tasks() -> list[Periodic]:
     from letters.curation.tasks import check_all_source_links
+    from letters.notifications.tasks import forget_subscriptions, send_daily_notifications
     from letters.signing.tasks import anonymise_signups
 
     from . import tasks
@@ -46,6 +47,9 @@ def periodic_tasks() -> list[Periodic]:
         Periodic("sweep", tasks.sweep, timedelta(minutes=1)),
         Periodic("anonymise-signups", anonymise_signups, timedelta(days=1)),
         Periodic("prune-task-results", tasks.prune_task_results, timedelta(days=1)),
+        # Letter contacts' digests and followers' alerts of the day before.
+        Periodic("daily-notifications", send_daily_notifications, timedelta(days=1)),
+        Periodic("forget-subscriptions", forget_subscriptions, timedelta(days=1)),
     ]
     if settings.LINK_CHECK_EVERY_DAYS > 0:
         every = timedelta(days=settings.LINK_CHECK_EVERY_DAYS)

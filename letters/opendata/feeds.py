@@ -1,14 +1,16 @@
-"""Atom feeds: the letters we track, and the newest public signatories of one letter.
+"""Atom feeds: the letters we track, the newest public signatories of one letter, and
+what changed about an organisation, a person or a letter (for people who follow them).
 
 Every text in them is plain text: names, roles and summaries come from sign-ups and
 curators, and a feed reader must show "<script>" as those characters, never run it.
 """
 
 import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,7 +20,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from letters.lib.partial_dates import parse_partial_date
-from letters.models import Letter, Signature, SignatureStatus
+from letters.models import (
+    Endorsement,
+    Letter,
+    Organisation,
+    Person,
+    Signature,
+    SignatureStatus,
+)
+from letters.notifications.subscriptions import public_target
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Recorded(TypedDict):
+        recorded_at: datetime.datetime | None
+
+    # An endorsement with when it was first recorded (from its history).
+    EndorsementWithDate = WithAnnotations[Endorsement, _Recorded]
 
 FEED_ITEMS = 50
 
@@ -126,3 +145,119 @@ class LetterSignatoriesFeed(Feed):
 
     def item_pubdate(self, signature: Signature) -> datetime.datetime:
         return signature.entered_at
+
+
+# What changed about an organisation, a person or a letter: the feeds a follower reads
+# (the same news as the email alerts of letters/notifications/).
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    summary: str
+    link: str
+    guid: str
+    date: datetime.datetime | None
+
+
+def _signature_entry(signature: Signature, about_letter: bool) -> FeedEntry:
+    signer = signature.signer
+    assert signer is not None  # a saved signature has one
+    if about_letter:
+        title = _("Signed by %(name)s") % {"name": signature.published_name}
+        link = signer.get_absolute_url()
+    else:
+        title = _("Signed “%(title)s”") % {"title": signature.letter.title}
+        link = signature.letter.get_absolute_url()
+    parts = [signature.role, signature.get_status_display(), signature.site_provenance]
+    return FeedEntry(
+        title=title,
+        summary=" · ".join(part for part in parts if part),
+        link=link,
+        guid=f"urn:open-letter-tracker:signature:{signature.pk}",
+        date=signature.entered_at,
+    )
+
+
+def _endorsement_entry(endorsement: "EndorsementWithDate", about_letter: bool) -> FeedEntry:
+    endorser = endorsement.endorser
+    name = endorser.name if endorser is not None else ""
+    if about_letter:
+        title = _("Endorsed by %(name)s") % {"name": name}
+    else:
+        title = _("Endorsed “%(title)s”") % {"title": endorsement.letter.title}
+    parts = [endorsement.office, endorsement.display_date, endorsement.quote]
+    return FeedEntry(
+        title=title,
+        summary=" · ".join(part for part in parts if part),
+        link=endorsement.letter.get_absolute_url(),
+        guid=f"urn:open-letter-tracker:endorsement:{endorsement.pk}",
+        date=endorsement.recorded_at or _start_of(endorsement.date),
+    )
+
+
+class ChangesFeed(Feed):
+    """Public signatures and endorsements of a signer, or on a letter, newest first."""
+
+    feed_type = PlainTextAtomFeed
+    kind: str
+
+    def get_object(self, request: HttpRequest, slug: str) -> Organisation | Person | Letter:
+        return public_target(self.kind, slug)
+
+    def title(self, target: Organisation | Person | Letter) -> str:
+        return _("Open Letter Tracker: what changed about %(name)s") % {"name": target}
+
+    def link(self, target: Organisation | Person | Letter) -> str:
+        return target.get_absolute_url()
+
+    def items(self, target: Organisation | Person | Letter) -> list[FeedEntry]:
+        about_letter = self.kind == "letter"
+        signatures = (
+            Signature.objects.public()
+            .filter(**{self.kind: target})
+            .select_related("letter", "organisation", "person")
+            .order_by("-entered_at", "-pk")[:FEED_ITEMS]
+        )
+        first_recorded = Endorsement.history.model.objects.filter(
+            id=OuterRef("pk"), history_type="+"
+        ).values("history_date")[:1]
+        endorsements = (
+            Endorsement.objects.public()
+            .filter(**{self.kind: target})
+            .annotate(recorded_at=Subquery(first_recorded))
+            .select_related("letter", "organisation", "person")
+            .order_by("-pk")[:FEED_ITEMS]
+        )
+        entries = [_signature_entry(s, about_letter) for s in signatures]
+        entries += [_endorsement_entry(e, about_letter) for e in endorsements]
+        oldest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        entries.sort(key=lambda entry: entry.date or oldest, reverse=True)
+        return entries[:FEED_ITEMS]
+
+    def item_title(self, entry: FeedEntry) -> str:
+        return entry.title
+
+    def item_description(self, entry: FeedEntry) -> str:
+        return entry.summary
+
+    def item_link(self, entry: FeedEntry) -> str:
+        return entry.link
+
+    def item_guid(self, entry: FeedEntry) -> str:
+        return entry.guid
+
+    def item_pubdate(self, entry: FeedEntry) -> datetime.datetime | None:
+        return entry.date
+
+
+class OrganisationChangesFeed(ChangesFeed):
+    kind = "organisation"
+
+
+class PersonChangesFeed(ChangesFeed):
+    kind = "person"
+
+
+class LetterChangesFeed(ChangesFeed):
+    kind = "letter"

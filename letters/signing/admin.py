@@ -26,6 +26,7 @@ from letters.models import (
     SignupAction,
     SignupRequest,
 )
+from letters.notifications.signers import notify_correction_resolved, notify_moderation
 
 from . import ratelimit, trends
 from .verification import VerificationError, record_curator_verification
@@ -86,6 +87,13 @@ class SignupModerationActions(SignatureStatusActions):
             # action, which records how it was verified.
             fields += ["organisation", "person"]
         return fields
+
+    def save_model(
+        self, request: HttpRequest, obj: Signature, form: ModelForm, change: bool
+    ) -> None:
+        previous = dict(Signature.objects.filter(pk=obj.pk).values_list("pk", "status"))
+        super().save_model(request, obj, form, change)
+        notify_moderation(previous, obj.status)  # approved or rejected on its change form
 
     @admin.display(description="Verification")
     def verification_for_moderators(self, signature: Signature) -> str:
@@ -325,6 +333,14 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def save_model(
+        self, request: HttpRequest, obj: CorrectionRequest, form: ModelForm, change: bool
+    ) -> None:
+        previous = CorrectionRequest.objects.filter(pk=obj.pk).values_list("status", flat=True)
+        previous_status = previous.first() or CorrectionStatus.OPEN
+        super().save_model(request, obj, form, change)
+        notify_correction_resolved(obj, previous_status)
+
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
     ) -> None:
@@ -336,7 +352,11 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Decline selected requests", permissions=["change"])
     def mark_declined(self, request: HttpRequest, queryset: QuerySet[CorrectionRequest]) -> None:
-        changed = queryset.filter(status=CorrectionStatus.OPEN).update(
+        open_requests = list(queryset.filter(status=CorrectionStatus.OPEN))
+        changed = queryset.filter(pk__in=[r.pk for r in open_requests]).update(
             status=CorrectionStatus.DECLINED
         )
+        for declined in open_requests:
+            declined.status = CorrectionStatus.DECLINED
+            notify_correction_resolved(declined, CorrectionStatus.OPEN)
         self.message_user(request, f"{changed} request(s) declined.", messages.SUCCESS)

@@ -1,6 +1,8 @@
 """The rules the data keeps: database constraints, partial dates, derived columns and the
 querysets that decide what is public."""
 
+import itertools
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -28,6 +30,7 @@ from letters.models import (
     SignatureStatus,
     SignupRequest,
     Source,
+    Subscription,
     Topic,
     public_signature,
 )
@@ -259,6 +262,11 @@ CHECK_CASES = [
         "job_status_valid",
         lambda: lambda: Job.objects.create(name="x", task_path="x", status="lost"),
     ),
+    case(
+        "subscription_one_target_of_its_kind",
+        lambda: lambda: _subscription(kind="person", letter=factories.LetterFactory()),
+        "a person's subscription pointing at a letter",
+    ),
 ]
 
 
@@ -366,7 +374,37 @@ UNIQUE_CASES = [
         "job_one_active_per_key",
         lambda: _twice(Job.objects.create, name="x", task_path="x", key="same-selection"),
     ),
+    *(
+        case(
+            f"subscription_one_per_{kind}_and_email",
+            lambda kind=kind, factory=factory: _twice_subscribed(kind, factory()),
+        )
+        for kind, factory in [
+            ("organisation", factories.OrganisationFactory),
+            ("person", factories.PersonFactory),
+            ("letter", factories.LetterFactory),
+        ]
+    ),
 ]
+
+
+def _subscription(**fields):
+    token = next(_subscription_tokens)
+    return Subscription.objects.create(
+        email="reader@example.org",
+        email_key="reader@example.org",
+        token_hash=f"{token:064d}",
+        expires_at=timezone.now(),
+        **fields,
+    )
+
+
+_subscription_tokens = itertools.count()
+
+
+def _twice_subscribed(kind, target):
+    _subscription(kind=kind, **{kind: target})
+    return lambda: _subscription(kind=kind, **{kind: target})
 
 
 @pytest.mark.parametrize(("constraint", "arrange"), CHECK_CASES)

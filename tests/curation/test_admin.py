@@ -534,6 +534,16 @@ def test_curators_may_add_change_and_view_the_tracker_and_nothing_else(db):
             "view_periodictask",
         )
     }
+    # A hosted letter's contact, and who follows what (letters/notifications/).
+    notifications = {
+        ("letters", codename)
+        for codename in (
+            "add_lettercontact",
+            "change_lettercontact",
+            "view_lettercontact",
+            "view_subscription",
+        )
+    }
     assert (
         granted
         == {
@@ -543,6 +553,7 @@ def test_curators_may_add_change_and_view_the_tracker_and_nothing_else(db):
         }
         | moderation
         | background_work
+        | notifications
     )
 
 

@@ -25,7 +25,14 @@ def test_a_task_first_seen_waits_for_the_next_period(db):
     assert schedule.enqueue_due(MONDAY_NOON) == []
 
     names = set(PeriodicTask.objects.values_list("name", flat=True))
-    assert names == {"sweep", "anonymise-signups", "prune-task-results", "check-source-links"}
+    assert names == {
+        "sweep",
+        "anonymise-signups",
+        "prune-task-results",
+        "daily-notifications",
+        "forget-subscriptions",
+        "check-source-links",
+    }
 
 
 def test_each_period_is_queued_once_however_many_schedulers_look(db):
@@ -42,6 +49,8 @@ def test_each_period_is_queued_once_however_many_schedulers_look(db):
         "sweep",
         "anonymise-signups",
         "prune-task-results",
+        "daily-notifications",
+        "forget-subscriptions",
     }
 
 
