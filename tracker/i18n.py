@@ -7,17 +7,20 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
 
 @dataclass(frozen=True)
 class LanguageLink:
     code: str
-    # The language's name in that language ("Français"), as readers look for it.
+    # The language's name in that language, capitalised ("Français"), as readers look
+    # for it.
     name: str
-    # Where the switcher goes: this page in that language, with its query (a search).
+    # Where the switcher goes: this page in that language. Without the query: a link on
+    # every page never repeats whatever a visitor put in the address.
     path: str
-    # What search engines read: the page's absolute address, without the query.
+    # What search engines read: the same, as an absolute address.
     url: str
     current: bool
     # The x-default alternate: the address for readers of any other language.
@@ -31,12 +34,11 @@ def language_links_for(request: HttpRequest) -> list[LanguageLink]:
     paths = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
     if len(set(paths.values())) < len(paths):
         return []
-    query = request.META.get("QUERY_STRING", "")
     return [
         LanguageLink(
             code=code,
-            name=get_language_info(code)["name_local"],
-            path=f"{path}?{query}" if query else path,
+            name=capfirst(get_language_info(code)["name_local"]),
+            path=path,
             url=request.build_absolute_uri(path),
             current=code == current,
             default=code == settings.LANGUAGE_CODE,

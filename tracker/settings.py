@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # intcomma: figures grouped as each language writes them (1,234 and 1 234).
+    "django.contrib.humanize",
     # sitemap.xml's templates (letters/opendata/sitemaps.py).
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
