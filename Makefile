@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: install install-dev run serve serve-production worker test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports bench-jobs clean
+.PHONY: install install-dev messages run serve serve-production worker test chromium lint typecheck format upgrade demo-data fixtures bench bench-signups bench-import bench-exports bench-jobs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,24 @@ $(INSTALLED_DEV): $(INSTALLED)
 	$(PIP) install --quiet -c constraints.txt -e ".[test,lint]"
 	touch $(INSTALLED_DEV)
 
-install: $(INSTALLED)
+install: $(INSTALLED) messages
 
-install-dev: $(INSTALLED_DEV)
+install-dev: $(INSTALLED_DEV) messages
+
+# The French interface: compile the translation catalogues (locale/ for the templates,
+# letters/locale/ for the Python strings) into the .mo files Django reads (git-ignored;
+# each is rebuilt only when its .po is newer). compilemessages needs GNU gettext's msgfmt:
+# Debian's gettext is installed with apt when it is missing and we are root.
+messages: $(INSTALLED)
+	@command -v msgfmt >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing gettext to compile the translations (apt-get install gettext)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		else \
+			echo "Compiling the translations needs msgfmt: sudo apt-get install gettext" >&2; exit 1; \
+		fi; \
+	}
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore='.venv-*' --verbosity 0
 
 # Refresh constraints.txt deliberately: the newest releases that pyproject.toml allows,
 # installed into a throwaway environment and frozen. Review the diff, run the tests, commit.
@@ -87,7 +102,7 @@ serve-production:
 	@echo "  Open Letter Tracker (production mode): http://$(HOST):$(PORT)/ and one worker"
 	$(call with_worker,$(BIN)/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -)
 
-test: install-dev chromium
+test: install-dev messages chromium
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser

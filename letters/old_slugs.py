@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language_from_path
 
 from .models import Letter, LetterRedirect, OrganisationRedirect, PersonRedirect, Redirect, Signer
 
@@ -46,7 +47,10 @@ class OldSlugRedirectMiddleware:
         if response.status_code != 404 or match is None or request.method not in ("GET", "HEAD"):
             return response
         old_slug = match.kwargs.get("slug")
-        new_slug = current_slug(match.route, old_slug) if old_slug else None
+        # A French page's route starts with its language prefix ("fr/letters/...").
+        language = get_language_from_path(request.path_info)
+        route = match.route.removeprefix(f"{language}/") if language else match.route
+        new_slug = current_slug(route, old_slug) if old_slug else None
         if not new_slug or new_slug == old_slug:
             return response
         try:

@@ -19,6 +19,11 @@ SITEMAP_PAGE_SIZE = 5_000
 
 class PagedSitemap(Sitemap):
     limit = SITEMAP_PAGE_SIZE
+    # Each page in English and in French (/fr/), each listing the other as its alternate,
+    # with English as the x-default (README, "Languages").
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class PageSitemap(PagedSitemap):

@@ -31,6 +31,17 @@ def axe_violations(page) -> str:
     return results.generate_report() if results.violations_count else ""
 
 
+def axe_reports(page, pages: dict[str, str], variant: str) -> dict[str, str]:
+    """axe's report on each page that has violations, by path; a screenshot of each."""
+    found = {}
+    for name, path in pages.items():
+        page.goto(path)
+        if report := axe_violations(page):
+            found[path] = report
+        screenshot(page, f"{name}-{variant}")
+    return found
+
+
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("screen", WIDTHS)
 def test_public_pages_have_no_axe_violations(
@@ -40,13 +51,7 @@ def test_public_pages_have_no_axe_violations(
     context = open_context(
         viewport={"width": WIDTHS[screen], "height": 800}, color_scheme=color_scheme
     )
-    page = context.new_page()
-    found = {}
-    for name, path in PAGES.items():
-        page.goto(path)
-        if report := axe_violations(page):
-            found[path] = report
-        screenshot(page, f"{name}-{screen}-{color_scheme}")
+    found = axe_reports(context.new_page(), PAGES, f"{screen}-{color_scheme}")
 
     assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
 

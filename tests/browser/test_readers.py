@@ -92,7 +92,9 @@ def test_the_language_switcher_swaps_the_text_in_place_and_keeps_focus(page):
 def test_the_language_switcher_works_without_javascript(static_page):
     static_page.goto(DEMO_LETTER)
 
-    static_page.get_by_role("link", name="français").click()
+    static_page.get_by_role("navigation", name="Languages of the letter").get_by_role(
+        "link", name="français"
+    ).click()
 
     expect(static_page).to_have_url(re.compile(r"\?text=fr#letter-text$"))
     expect(letter_text(static_page)).to_have_attribute("lang", "fr")
@@ -103,7 +105,9 @@ def test_the_sign_page_shows_the_text_being_signed(page):
     page.goto(DEMO_LETTER + "sign/")
 
     expect(page.get_by_role("heading", name="What you are signing")).to_be_visible()
-    page.get_by_role("link", name="français").click()
+    page.get_by_role("navigation", name="Languages of the letter").get_by_role(
+        "link", name="français"
+    ).click()
     expect(letter_text(page)).to_contain_text("Si vous la signez")
     expect(page.get_by_role("button", name="Send me the confirmation link")).to_be_visible()
 

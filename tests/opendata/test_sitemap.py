@@ -62,9 +62,9 @@ def test_the_sitemap_index_pages_large_sections(client, published_letter, monkey
     sitemaps = loc_elements(client, "/sitemap.xml")
 
     pages = [url for url in sitemaps if url.startswith("/sitemap-organisations.xml")]
-    assert len(pages) == 3  # 5 organisations, 2 a page
+    assert len(pages) == 5  # 5 organisations in English and French, 2 addresses a page
     assert {signer.get_absolute_url() for signer in signers} <= locations(client)
-    assert client.get("/sitemap-organisations.xml?p=4").status_code == 404
+    assert client.get("/sitemap-organisations.xml?p=6").status_code == 404
     assert client.get("/sitemap-nonsense.xml").status_code == 404
 
 
