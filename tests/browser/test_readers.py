@@ -109,7 +109,8 @@ def test_the_sign_page_shows_the_text_being_signed(page):
         "link", name="français"
     ).click()
     expect(letter_text(page)).to_contain_text("Si vous la signez")
-    expect(page.get_by_role("button", name="Send me the confirmation link")).to_be_visible()
+    # Then the sign form's first step: who signs.
+    expect(page.get_by_role("radio", name="as myself, an individual")).to_be_visible()
 
 
 # ---------------------------------------------------------------------------
