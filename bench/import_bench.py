@@ -37,6 +37,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench import messy_lists
 from bench.run import env_int, say
 
 ROWS = env_int("BENCH_IMPORT_ROWS", 100_000)
@@ -47,25 +48,7 @@ JOBS = os.environ.get("BENCH_IMPORT_JOB", "1") != "0"
 TOP_HOLDERS = 8
 # Syllables of made-up words, so that names differ from their first letters on.
 SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ren",
-    "tor",
-    "vel",
-    "sa",
-    "nu",
-    "dri",
-    "bel",
-    "fon",
-    "gar",
-    "hel",
-    "jun",
-    "kor",
-    "lin",
-    "mar",
-    "nor",
-    "pel",
+    *messy_lists.SYLLABLES,
     "quin",
     "ros",
     "sten",
