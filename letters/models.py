@@ -566,8 +566,6 @@ class Letter(models.Model):
     # Set before a save or a delete to say, on the history row it writes, why and who.
     _change_reason: str
     _history_user: "User | None"
-    # The slug as saved, so that a corrected one leaves a redirect (letters/signals.py).
-    _slug_before: str | None
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "title"]

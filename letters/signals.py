@@ -70,22 +70,11 @@ def refresh_letter_search_text(
     signature_list.refresh_letter_search_text(instance.letter_id)
 
 
-@receiver(pre_save, sender=Letter)
-def remember_letter_slug(
-    sender: type[Letter], instance: Letter, raw: bool = False, **kwargs: Any
-) -> None:
-    if not raw and instance.pk:
-        instance._slug_before = (
-            Letter.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-        )
-
-
 @receiver(post_save, sender=Letter)
 def redirect_corrected_letter_slug(sender: type[Letter], instance: Letter, **kwargs: Any) -> None:
-    """A corrected slug keeps the old addresses working: they answer 301 (letters/old_slugs.py)."""
-    old_slug = getattr(instance, "_slug_before", None)
-    instance._slug_before = instance.slug
-    if old_slug and old_slug != instance.slug:
+    """A corrected slug keeps the old addresses working: they answer 301 (letters/old_slugs.py).
+    The slug it had comes from `remember_old_slug`, which the page cache uses too."""
+    for old_slug in _old_slugs(instance):
         LetterRedirect.objects.filter(old_slug=instance.slug).delete()
         LetterRedirect.objects.update_or_create(old_slug=old_slug, defaults={"letter": instance})
 
@@ -285,7 +274,8 @@ def remember_old_slug(
 
 
 def _old_slugs(instance: Model) -> list[str]:
-    return instance.__dict__.pop("_old_slugs", [])
+    """The slug the record had before this save, when it changed (set on every save)."""
+    return instance.__dict__.get("_old_slugs", [])
 
 
 @receiver(post_save, sender=Letter)
