@@ -1,8 +1,8 @@
 """Who signs alongside an organisation: its most frequent co-signers."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from letters.models import ESTABLISHED_IDENTITY, LISTED_STATUSES, Organisation, Signature
+from letters.models import Organisation, Signature
 
 CO_SIGNERS_SHOWN = 10
 
@@ -12,23 +12,25 @@ def co_signers(organisation: Organisation, limit: int = CO_SIGNERS_SHOWN) -> lis
     with the number of letters shared (`shared`). Listed signatures only: a disputed or
     withdrawn signature is no evidence of signing side by side. And only signatures
     established as their record's (not joined to it by name alone), on both sides: the
-    same name on two letters is no evidence of one signer."""
-    letters = (
-        Signature.objects.public()
-        .listed()
-        .identified()
-        .filter(organisation=organisation)
-        .values("letter")
+    same name on two letters is no evidence of one signer.
+
+    Counted over the signatures alone, then the few organisations shown are read: counting
+    through `Organisation.signatures` joined the signatures twice (the filter and the
+    count), which PostgreSQL took 10 to 20 seconds a page to plan and run."""
+    evidence = Signature.objects.public().listed().identified()
+    letters = evidence.filter(organisation=organisation).values("letter")
+    ranked = list(
+        evidence.filter(letter__in=letters, organisation__isnull=False)
+        .exclude(organisation=organisation)
+        .values("organisation")
+        .annotate(shared=Count("letter", distinct=True))
+        .order_by("-shared", "organisation__name", "organisation")
+        .values_list("organisation", "shared")[:limit]
     )
-    alongside = Q(
-        signatures__letter__in=letters,
-        signatures__status__in=LISTED_STATUSES,
-        signatures__sourced=True,
-        signatures__identity_basis__in=ESTABLISHED_IDENTITY,
-    )
-    return list(
-        Organisation.objects.filter(alongside)
-        .exclude(pk=organisation.pk)
-        .annotate(shared=Count("signatures__letter", filter=alongside, distinct=True))
-        .order_by("-shared", "name", "pk")[:limit]
-    )
+    found = Organisation.objects.in_bulk([pk for pk, _ in ranked])
+    shown = []
+    for pk, shared in ranked:
+        record = found[pk]
+        record.shared = shared  # type: ignore[attr-defined]
+        shown.append(record)
+    return shown
