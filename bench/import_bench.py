@@ -114,7 +114,7 @@ def plain_bulk_create(letter, names: list[str]) -> float:
         organisations = Organisation.objects.bulk_create(
             (
                 Organisation(
-                    name=name, slug=slugify(name), country="France", search_text=normalise(name)
+                    name=name, slug=slugify(name), country="FR", search_text=normalise(name)
                 )
                 for name in names
             ),
@@ -126,7 +126,7 @@ def plain_bulk_create(letter, names: list[str]) -> float:
                     letter=letter,
                     organisation=organisation,
                     published_name=organisation.name,
-                    country="France",
+                    country="FR",
                     position=position,
                     search_text=organisation.search_text,
                 )

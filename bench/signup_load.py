@@ -112,14 +112,14 @@ def original(n: int) -> dict[str, str]:
             "signer_kind": "individual",
             "name": f"Zoë Brontë Núñez {n:03}",
             "affiliation": "Load test",
-            "country": "Wales",
+            "country": "GB",
             "email": f"signer{n:03}@s{n:03}.load.example",
         }
     return {
         "signer_kind": "organisation",
         "name": f"Asociación Café Número {n:03}",
         "role": "Director",
-        "country": "España",
+        "country": "ES",
         "website": f"https://org{n:03}.load.example/",
         "contact_name": "Ana Pérez",
         "email": f"org{n:03}@org{n:03}.load.example",

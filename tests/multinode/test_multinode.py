@@ -127,10 +127,16 @@ def log_in(base: str) -> Browser:
 
 
 def sign_all_at_once(clients: list[tuple[Browser, str, dict[str, str]]]) -> list:
-    """Each (browser, sign-up URL, form): load the form, wait out the minimum fill
-    time, then all submit at the same moment."""
+    """Each (browser, sign-up URL, form): load the form of the form's kind of signer (the
+    sign page asks for the kind first), wait out the minimum fill time, then all submit
+    at the same moment."""
+
+    def load(client: tuple[Browser, str, dict[str, str]]) -> dict[str, str]:
+        browser, url, form = client
+        return browser.form_fields(f"{url}?kind={form['signer_kind']}")[1]
+
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        loaded = list(pool.map(lambda client: client[0].form_fields(client[1])[1], clients))
+        loaded = list(pool.map(load, clients))
         time.sleep(MIN_SECONDS + 1)  # the signed start time is in whole seconds
         ready = threading.Barrier(len(clients))
 

@@ -120,7 +120,6 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
         organisation=factories.OrganisationFactory(name=f"{prefix}1+1", slug="formula-org"),
         published_name=name,
         role=f"{prefix}cmd|' /C calc'!A0",
-        country=f"{prefix}SUM(A1:A9)",
     )
 
     (row,) = csv_rows(client.get(CSV_URL.format(published_letter.slug)))
@@ -128,7 +127,6 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
     assert row["published_name"] == "'" + name
     assert row["canonical_name"] == f"'{prefix}1+1"
     assert row["role"] == f"'{prefix}cmd|' /C calc'!A0"
-    assert row["country"] == f"'{prefix}SUM(A1:A9)"
 
 
 def test_ordinary_cells_are_left_alone():
@@ -334,7 +332,7 @@ def varied_letter(letter):
         person=factories.PersonFactory(name="Zoë Ŝtraße", slug="slug-SLUG-slug"),
         published_name="=Zoë, “quoted” & <tagged>",
         role="+44 line\nbreak",
-        country="Côte d’Ivoire",
+        country="CI",
         first_listed="",
         note='A "public" caveat',
     )

@@ -113,7 +113,7 @@ def test_unknown_signatory_kind_is_ignored(client, published_letter, sofia):
 
 
 def test_unknown_country_matches_nobody(client, published_letter):
-    factories.SignatureFactory(letter=published_letter, country="France")
+    factories.SignatureFactory(letter=published_letter, country="FR")
 
     response = client.get(published_letter.get_absolute_url(), {"country": "Atlantis"})
 
@@ -142,7 +142,7 @@ def hostile_signatory(published_letter):
         published_name=XSS,
         role=XSS,
         note=XSS,
-        country=XSS,
+        country="FR",
     )
     return organisation
 

@@ -161,15 +161,15 @@ def test_the_htmx_fragment_has_no_chart(client, nspcc_letter):
 
 
 def test_correcting_a_date_or_a_country_updates_the_letters_summaries(letter):
-    sign(letter, "2020-02-06", country="France")
-    sign(letter, "2020-02-07", country="Kenya")
+    sign(letter, "2020-02-06", country="FR")
+    sign(letter, "2020-02-07", country="KE")
     signature = letter.signatures.get(first_listed="2020-02-07")
 
     signature.first_listed = "2020-03"
-    signature.country = "Peru"
+    signature.country = "PE"
     signature.save()
     letter.refresh_from_db()
 
     assert letter.listing_timeline == {"2020-02-06": 1, "2020-03": 1}
-    assert letter.signatory_countries == ["France", "Peru"]
+    assert letter.signatory_countries == ["FR", "PE"]
     assert [bar.date for bar in signatures_over_time(letter).bars] == ["2020-02-06", "2020-03"]
