@@ -3,12 +3,13 @@ unsubscribes; and the letter contact's digest unsubscribe. They carry a CSRF tok
 are never cached."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from letters.lib.emailed_links import button_then_post, emailed_link_page, named_by_link
 from letters.signing import ratelimit
 from tracker.client_ip import client_ip
 
@@ -56,57 +57,61 @@ def follow_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "letters/notifications/follow_sent.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@emailed_link_page
 def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button; only the POST confirms (mail scanners follow links)."""
-    subscription = subscriptions.find_by_token(token)
-    if subscription is None:
-        raise Http404("No such confirmation link.")
-    context = {"subscription": subscription, "target": subscription.target}
-    if request.method == "POST":
-        if not subscriptions.confirm(subscription):
-            return render(request, "letters/notifications/expired.html", context, status=410)
-        return render(request, "letters/notifications/follow_confirmed.html", context)
-    if subscription.confirmed_at is not None:
-        return render(request, "letters/notifications/follow_confirmed.html", context)
-    return render(request, "letters/notifications/follow_confirm.html", context)
+    subscription = named_by_link(subscriptions.find_by_token(token))
+    return button_then_post(
+        request,
+        {"subscription": subscription, "target": subscription.target},
+        button="letters/notifications/follow_confirm.html",
+        done="letters/notifications/follow_confirmed.html",
+        already_done=subscription.confirmed_at is not None,
+        act=lambda: subscriptions.confirm(subscription),
+        refused="letters/notifications/expired.html",
+    )
 
 
 # Mail clients send RFC 8058's one-click POST from their own servers, with no cookie and
 # no CSRF token: the secret token in the URL is the proof, and all it can do is stop
 # emails. The page's own form (GET, then its button) carries a CSRF token anyway.
 @csrf_exempt
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@emailed_link_page
 def follow_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; a POST (the button, or a mail client's one-click) deletes the
     subscription and its address. A link used twice says it is done."""
     subscription = subscriptions.subscription_for_unsubscribe(token)
-    if request.method == "POST":
-        if subscription is not None:
-            subscription.delete()
-        return render(request, "letters/notifications/unsubscribed.html", {})
-    if subscription is None:
-        return render(request, "letters/notifications/unsubscribed.html", {})
-    context = {"target": subscription.target}
-    return render(request, "letters/notifications/unsubscribe.html", context)
+
+    def delete() -> bool:
+        assert subscription is not None  # not already done
+        subscription.delete()
+        return True
+
+    return button_then_post(
+        request,
+        {"target": subscription.target if subscription else None},
+        button="letters/notifications/unsubscribe.html",
+        done="letters/notifications/unsubscribed.html",
+        already_done=subscription is None,
+        act=delete,
+    )
 
 
 @csrf_exempt  # RFC 8058 one-click, as above.
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@emailed_link_page
 def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The letter contact's digest: GET shows a button, a POST turns the digest off."""
-    contact = digest.contact_for_token(token)
-    if contact is None:
-        raise Http404("No such unsubscribe link.")
-    context = {"letter": contact.letter}
-    if request.method == "POST":
-        if contact.daily_digest:
-            contact.daily_digest = False
-            contact.save(update_fields=["daily_digest"])
-        return render(request, "letters/notifications/digest_unsubscribed.html", context)
-    if not contact.daily_digest:
-        return render(request, "letters/notifications/digest_unsubscribed.html", context)
-    return render(request, "letters/notifications/digest_unsubscribe.html", context)
+    contact = named_by_link(digest.contact_for_token(token))
+
+    def stop_digest() -> bool:
+        contact.daily_digest = False
+        contact.save(update_fields=["daily_digest"])
+        return True
+
+    return button_then_post(
+        request,
+        {"letter": contact.letter},
+        button="letters/notifications/digest_unsubscribe.html",
+        done="letters/notifications/digest_unsubscribed.html",
+        already_done=not contact.daily_digest,
+        act=stop_digest,
+    )

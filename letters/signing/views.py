@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from letters.lib.emailed_links import button_then_post, emailed_link_page, named_by_link
 from letters.lib.http import HtmxHttpRequest
 from letters.models import (
     CorrectionRequest,
@@ -127,13 +128,10 @@ def signup_sent(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "letters/signing/sent.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@emailed_link_page
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms (mail scanners follow links)."""
-    link = services.find_link(token)
-    if link is None:
-        raise Http404("No such confirmation link.")
+    link = named_by_link(services.find_link(token))
     signup = link.request
     context = {"signup": signup, "letter": signup.letter}
     if signup.confirmed_at is None and signup.action == SignupAction.SIGN:
@@ -142,17 +140,24 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         _hosted_letter(signup.letter.slug)
     if signup.confirmed_at is None and link.is_expired:
         return render(request, "letters/signing/expired.html", context, status=410)
-    if request.method == "POST" and signup.confirmed_at is None:
+
+    def carry_out() -> bool:
         try:
             services.confirm(link)
         except services.ConfirmationError:
-            return render(request, "letters/signing/expired.html", context, status=410)
+            return False
         signup.refresh_from_db()
-        return render(request, "letters/signing/confirmed.html", context)
-    template = (
-        "letters/signing/confirmed.html" if signup.confirmed_at else "letters/signing/confirm.html"
+        return True
+
+    return button_then_post(
+        request,
+        context,
+        button="letters/signing/confirm.html",
+        done="letters/signing/confirmed.html",
+        already_done=signup.confirmed_at is not None,
+        act=carry_out,
+        refused="letters/signing/expired.html",
     )
-    return render(request, template, context)
 
 
 @never_cache
