@@ -2,6 +2,7 @@
 included. What is derived, and how, is letters/signature_list.py; which public pages a
 change makes stale is letters/page_scopes.py, and how they go stale letters/page_cache.py."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -58,12 +59,9 @@ def set_letter_search_text(sender: type[Letter], instance: Letter, **kwargs: Any
     instance.search_text = signature_list.search_text(signature_list.letter_search_names(instance))
 
 
-@receiver(post_save, sender=Addressee)
-@receiver(post_delete, sender=Addressee)
-@receiver(post_save, sender=Organiser)
-@receiver(post_delete, sender=Organiser)
-@receiver(post_save, sender=LetterText)
-@receiver(post_delete, sender=LetterText)
+@receiver([post_save, post_delete], sender=Addressee)
+@receiver([post_save, post_delete], sender=Organiser)
+@receiver([post_save, post_delete], sender=LetterText)
 def refresh_letter_search_text(
     sender: type[Model], instance: Addressee | Organiser | LetterText, **kwargs: Any
 ) -> None:
@@ -134,10 +132,8 @@ def refresh_after_name_change(
     signature_list.refresh_signer_search_text(instance)
 
 
-@receiver(post_save, sender=OrganisationAlias)
-@receiver(post_delete, sender=OrganisationAlias)
-@receiver(post_save, sender=PersonAlias)
-@receiver(post_delete, sender=PersonAlias)
+@receiver([post_save, post_delete], sender=OrganisationAlias)
+@receiver([post_save, post_delete], sender=PersonAlias)
 def refresh_after_alias_change(
     sender: type[Model], instance: OrganisationAlias | PersonAlias, using: str, **kwargs: Any
 ) -> None:
@@ -278,18 +274,15 @@ def _old_slugs(instance: Model) -> list[str]:
     return instance.__dict__.get("_old_slugs", [])
 
 
-@receiver(post_save, sender=Letter)
-@receiver(post_delete, sender=Letter)
+@receiver([post_save, post_delete], sender=Letter)
 def letter_pages_after_change(
     sender: type[Letter], instance: Letter, using: str, **kwargs: Any
 ) -> None:
     page_scopes.letter_changed(instance, _old_slugs(instance), using)
 
 
-@receiver(post_save, sender=Organisation)
-@receiver(post_delete, sender=Organisation)
-@receiver(post_save, sender=Person)
-@receiver(post_delete, sender=Person)
+@receiver([post_save, post_delete], sender=Organisation)
+@receiver([post_save, post_delete], sender=Person)
 def signer_pages_after_change(
     sender: type[Model], instance: Organisation | Person, using: str, **kwargs: Any
 ) -> None:
@@ -304,16 +297,14 @@ def letter_part_pages(sender: type[Model], instance: Model, using: str, **kwargs
     page_scopes.letter_part_changed(instance, using)
 
 
-@receiver(post_save, sender=Topic)
-@receiver(post_delete, sender=Topic)
+@receiver([post_save, post_delete], sender=Topic)
 def topic_pages_after_change(
     sender: type[Topic], instance: Topic, using: str, **kwargs: Any
 ) -> None:
     page_scopes.topic_changed(instance, using)
 
 
-@receiver(post_save, sender=Source)
-@receiver(post_delete, sender=Source)
+@receiver([post_save, post_delete], sender=Source)
 def source_pages_after_change(
     sender: type[Source], instance: Source, using: str, **kwargs: Any
 ) -> None:
@@ -328,18 +319,33 @@ def every_page(sender: type[Model], using: str, **kwargs: Any) -> None:
     public_content_changed(using)
 
 
-def letter_attachments(
-    sender: type[Model],
-    instance: Model,
-    action: str,
-    reverse: bool,
-    pk_set: set[int] | None,
-    using: str,
-    **kwargs: Any,
-) -> None:
+M2MHandler = Callable[[Model, bool, "set[int] | None", str], None]
+
+
+def once_changed(handler: M2MHandler) -> Callable[..., None]:
+    """An `m2m_changed` receiver calling `handler(instance, reverse, pk_set, using)` once
+    the rows are added or removed (the post_ actions), never before."""
+
+    # Not functools.wraps: Django checks that a receiver takes **kwargs by reading the
+    # signature, which wraps would make the handler's.
+    def on_change(
+        sender: type[Model],
+        instance: Model,
+        action: str,
+        reverse: bool,
+        pk_set: set[int] | None,
+        using: str,
+        **kwargs: Any,
+    ) -> None:
+        if action.startswith("post_"):
+            handler(instance, reverse, pk_set, using)
+
+    return on_change
+
+
+@once_changed
+def letter_attachments(instance: Model, reverse: bool, pk_set: set[int] | None, using: str) -> None:
     """A letter's documents, coverage or topics were added or removed."""
-    if not action.startswith("post_"):
-        return
     if not reverse:
         page_scopes.letter_ids_changed([instance.pk], using)
     elif pk_set is None:  # a source or topic cleared of all its letters, unnamed
@@ -348,18 +354,9 @@ def letter_attachments(
         page_scopes.letter_ids_changed(pk_set, using)
 
 
-def signature_sources(
-    sender: type[Model],
-    instance: Model,
-    action: str,
-    reverse: bool,
-    pk_set: set[int] | None,
-    using: str,
-    **kwargs: Any,
-) -> None:
+@once_changed
+def signature_sources(instance: Model, reverse: bool, pk_set: set[int] | None, using: str) -> None:
     """The sources a signature cites, shown beside it in its letter's list."""
-    if not action.startswith("post_"):
-        return
     if isinstance(instance, Signature):
         signatures = [instance]
     elif pk_set is None:  # a source cleared of all its signatures, unnamed

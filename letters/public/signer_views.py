@@ -1,8 +1,9 @@
 """Public pages about signers: the organisation and people indexes, a page for each, and
 "has X signed anything?". A merged record's old URL answers 301 to the record kept."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, F, Manager, Prefetch, QuerySet, prefetch_related_objects
@@ -136,6 +137,60 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(request, Person.objects.public(), PEOPLE)
 
 
+@require_safe
+@cached_public_page(page_scopes.organisation)
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _signer_detail(
+        request,
+        slug,
+        Organisation.objects.public(),
+        OrganisationRedirect.objects,
+        Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
+        co_signers=co_signers,
+    )
+
+
+@require_safe
+@cached_public_page(page_scopes.person)
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _signer_detail(
+        request,
+        slug,
+        Person.objects.public(),
+        PersonRedirect.objects,
+        Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
+    )
+
+
+def _signer_detail(
+    request: HttpRequest,
+    slug: str,
+    signers: SignerQuerySet,
+    redirects: Manager,
+    own_prefetch: Prefetch,
+    **derived: Callable[[Any], object],
+) -> HttpResponse:
+    """An organisation's or a person's page: what it signed, what was addressed to it,
+    its endorsements, plus `own_prefetch` (what only that kind of signer shows) and the
+    context `derived` computes from it. A merged record's old slug answers 301."""
+    signer = signers.filter(slug=slug).first()
+    kind = signers.model._meta.model_name
+    if signer is None:
+        return _merged_record_redirect(redirects, kind, slug)
+    # Before reading what it shows of its letters: their titles, its co-signers on them.
+    depends_on(request, *page_scopes.letters_of(signer))
+    prefetch_related_objects(
+        [signer],
+        "aliases",
+        Prefetch("signatures", queryset=_public_signatures_with_letters()),
+        _letters_addressed(),
+        _public_endorsements(),
+        own_prefetch,
+    )
+    context = {kind: signer, **{name: make(signer) for name, make in derived.items()}}
+    return render(request, f"letters/public/{kind}_detail.html", context)
+
+
 def _merged_record_redirect(redirects: Manager, field: str, slug: str) -> HttpResponse:
     """301 to the record a merged one became; asked only once a slug is not found, so
     the normal path costs no extra query."""
@@ -143,45 +198,6 @@ def _merged_record_redirect(redirects: Manager, field: str, slug: str) -> HttpRe
     if redirect is None:
         raise Http404("No such record.")
     return HttpResponsePermanentRedirect(getattr(redirect, field).get_absolute_url())
-
-
-@require_safe
-@cached_public_page(page_scopes.organisation)
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = Organisation.objects.public().filter(slug=slug).first()
-    if organisation is None:
-        return _merged_record_redirect(OrganisationRedirect.objects, "organisation", slug)
-    # Before reading what it shows of its letters: their titles, its co-signers on them.
-    depends_on(request, *page_scopes.letters_of(organisation))
-    prefetch_related_objects(
-        [organisation],
-        "aliases",
-        Prefetch("signatures", queryset=_public_signatures_with_letters()),
-        _letters_addressed(),
-        _public_endorsements(),
-        Prefetch("organised", queryset=Organiser.objects.public().select_related("letter")),
-    )
-    context = {"organisation": organisation, "co_signers": co_signers(organisation)}
-    return render(request, "letters/public/organisation_detail.html", context)
-
-
-@require_safe
-@cached_public_page(page_scopes.person)
-def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    person = Person.objects.public().filter(slug=slug).first()
-    if person is None:
-        return _merged_record_redirect(PersonRedirect.objects, "person", slug)
-    # Before reading what it shows of its letters.
-    depends_on(request, *page_scopes.letters_of(person))
-    prefetch_related_objects(
-        [person],
-        "aliases",
-        Prefetch("signatures", queryset=_public_signatures_with_letters()),
-        _letters_addressed(),
-        _public_endorsements(),
-        Prefetch("quotes", queryset=Quote.objects.public().select_related("letter", "source")),
-    )
-    return render(request, "letters/public/person_detail.html", {"person": person})
 
 
 @require_safe
