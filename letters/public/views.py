@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -35,6 +36,12 @@ from .share_cards import card_url
 from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
+
+# The signatory list's kind filter, in the plural the options read as.
+KIND_FILTER = [
+    (SignerKind.ORGANISATION, _("Organisations")),
+    (SignerKind.INDIVIDUAL, _("Individuals")),
+]
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ def _letter_page(
         "page": _list_page(request, letter, query, kind, country),
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
-        "kinds": SignerKind.choices,
+        "kinds": KIND_FILTER,
         "country": country,
         "countries": country_options(letter.signatory_countries),
         "filtered": filtered,
