@@ -31,7 +31,7 @@ from letters.models import Letter, Signature, SignerKind, Visibility
 from letters.page_cache import etag_for
 
 from .params import BadDate, parse_day
-from .records import SignatureRecord, letter_metadata, letter_sources, licence
+from .records import SignatureRecord, letter_metadata, letter_sources, licence, standing_fields
 
 CHUNK_SIZE = 1000
 
@@ -202,10 +202,7 @@ def download_records(
                     "role": role,
                     "country": country,
                     "country_is_inferred": country_is_inferred,
-                    "status": status,
-                    "first_listed": first_listed or None,
-                    "withdrawn_on": withdrawn_on or None,
-                    "withdrawal_reason": withdrawal_reason,
+                    **standing_fields(status, first_listed, withdrawn_on, withdrawal_reason),
                     "note": note,
                     "source_urls": sources.get(pk, []),
                     "signed_on_site_on": Signature.day_signed_on_site(signed_on_site_at),
@@ -331,7 +328,6 @@ def letter_signatories_json(
     request: HttpRequest, letter: Letter, as_of: str | None, etag: str
 ) -> HttpResponseBase:
     base_url = request.build_absolute_uri("/")[:-1]
-    signatures = public_signatures(letter, as_of)
     head = {
         "licence": licence(),
         "methodology": base_url + reverse("methodology"),
@@ -345,7 +341,7 @@ def letter_signatories_json(
         # head as one JSON object minus its closing brace, then the rows, then "]}".
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "signatures": ['
         separator = ""
-        for records in download_records(signatures, base_url):
+        for records in download_records(public_signatures(letter, as_of), base_url):
             rows = (json.dumps(record, ensure_ascii=False) for record in records)
             yield separator + ",\n".join(rows)
             separator = ",\n"

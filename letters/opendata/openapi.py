@@ -383,6 +383,11 @@ def list_operation(summary: str, item: str, filters: list[JsonObject]) -> JsonOb
     return operation(summary, page_of(item), [*filters, *PAGE_PARAMETERS])
 
 
+def detail_operation(summary: str, item: str, key: str) -> JsonObject:
+    """One record, named by the path parameter `key` (a slug or an id)."""
+    return operation(summary, detail_of(item), [parameter_ref(key)])
+
+
 def date_range(prefix: str, what: str) -> list[JsonObject]:
     return [
         query(
@@ -416,8 +421,8 @@ PATHS = {
             *date_range("date", "Letters dated"),
         ],
     ),
-    "/api/v1/letters/{slug}/": operation(
-        "A published letter", detail_of("LetterDetail"), [parameter_ref("letter_slug")]
+    "/api/v1/letters/{slug}/": detail_operation(
+        "A published letter", "LetterDetail", "letter_slug"
     ),
     "/api/v1/letters/{slug}/signatures/": list_operation(
         "A letter's public signatures, in list order",
@@ -430,9 +435,7 @@ PATHS = {
             *date_range("first_listed", "Signatures first listed"),
         ],
     ),
-    "/api/v1/signatures/{id}/": operation(
-        "A public signature", detail_of("Signature"), [parameter_ref("id")]
-    ),
+    "/api/v1/signatures/{id}/": detail_operation("A public signature", "Signature", "id"),
     "/api/v1/organisations/": list_operation(
         "Organisations that appear on a published letter, by name",
         "Organisation",
@@ -441,20 +444,16 @@ PATHS = {
             query("kind", "Kind of organisation.", {"enum": OrganisationKind.values}),
         ],
     ),
-    "/api/v1/organisations/{slug}/": operation(
-        "An organisation and its public signatures",
-        detail_of("OrganisationDetail"),
-        [parameter_ref("signer_slug")],
+    "/api/v1/organisations/{slug}/": detail_operation(
+        "An organisation and its public signatures", "OrganisationDetail", "signer_slug"
     ),
     "/api/v1/people/": list_operation(
         "People who appear on a published letter, by name",
         "Person",
         [query("country", COUNTRY_PARAMETER)],
     ),
-    "/api/v1/people/{slug}/": operation(
-        "A person and their public signatures",
-        detail_of("PersonDetail"),
-        [parameter_ref("signer_slug")],
+    "/api/v1/people/{slug}/": detail_operation(
+        "A person and their public signatures", "PersonDetail", "signer_slug"
     ),
     "/api/v1/endorsements/": list_operation(
         "Endorsements of published letters",
@@ -465,15 +464,13 @@ PATHS = {
             *date_range("date", "Endorsements dated"),
         ],
     ),
-    "/api/v1/endorsements/{id}/": operation(
-        "An endorsement", detail_of("Endorsement"), [parameter_ref("id")]
-    ),
+    "/api/v1/endorsements/{id}/": detail_operation("An endorsement", "Endorsement", "id"),
     "/api/v1/sources/": list_operation(
         "Sources cited by public data",
         "Source",
         [query("kind", "Kind of source.", {"enum": SourceKind.values})],
     ),
-    "/api/v1/sources/{id}/": operation("A source", detail_of("Source"), [parameter_ref("id")]),
+    "/api/v1/sources/{id}/": detail_operation("A source", "Source", "id"),
 }
 
 

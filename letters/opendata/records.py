@@ -80,13 +80,35 @@ def signature_record(signature: Signature, base_url: str) -> SignatureRecord:
         "role": signature.role,
         "country": signature.country,
         "country_is_inferred": signature.country_is_inferred,
-        "status": signature.status,
-        "first_listed": signature.first_listed or None,
-        "withdrawn_on": signature.withdrawn_on or None,
-        "withdrawal_reason": signature.withdrawal_reason,
+        **standing_fields(
+            signature.status,
+            signature.first_listed,
+            signature.withdrawn_on,
+            signature.withdrawal_reason,
+        ),
         "note": signature.note,
         "source_urls": [source.url for source in signature.sources.all()],
         **site_signup_fields(signature),
+    }
+
+
+class StandingFields(TypedDict):
+    status: str
+    first_listed: str | None
+    withdrawn_on: str | None
+    withdrawal_reason: str
+
+
+def standing_fields(
+    status: str, first_listed: str | None, withdrawn_on: str | None, withdrawal_reason: str
+) -> StandingFields:
+    """Where a signature stands, as every record of one says it (see `SignatureRecord`):
+    a partial date as written, an unknown one as null."""
+    return {
+        "status": status,
+        "first_listed": first_listed or None,
+        "withdrawn_on": withdrawn_on or None,
+        "withdrawal_reason": withdrawal_reason,
     }
 
 
@@ -265,10 +287,12 @@ def signed_record(signature: Signature) -> JsonObject:
         "letter_title": signature.letter.title,
         "published_name": signature.published_name,
         "role": signature.role,
-        "status": signature.status,
-        "first_listed": signature.first_listed or None,
-        "withdrawn_on": signature.withdrawn_on or None,
-        "withdrawal_reason": signature.withdrawal_reason,
+        **standing_fields(
+            signature.status,
+            signature.first_listed,
+            signature.withdrawn_on,
+            signature.withdrawal_reason,
+        ),
         **site_signup_fields(signature),
     }
 
