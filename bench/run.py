@@ -49,12 +49,15 @@ def env_int(name: str, default: int) -> int:
     return value
 
 
-SECONDS = env_int("BENCH_SECONDS", 5)
-REPETITIONS = env_int("BENCH_REPETITIONS", 3)
-WARMUP_SECONDS = env_int("BENCH_WARMUP_SECONDS", 1)
-WORKERS = env_int("BENCH_WORKERS", 3)
-THREADS = env_int("BENCH_THREADS", 2)
-CONNECTIONS = env_int("BENCH_CONNECTIONS", 16)
+def knobs(prefix: str, **defaults: int) -> list[int]:
+    """Knobs in the order given, each read from the environment variable named by
+    `prefix` and its name (BENCH_SECONDS=10), or else its default."""
+    return [env_int(prefix + name, default) for name, default in defaults.items()]
+
+
+SECONDS, REPETITIONS, WARMUP_SECONDS, WORKERS, THREADS, CONNECTIONS = knobs(
+    "BENCH_", SECONDS=5, REPETITIONS=3, WARMUP_SECONDS=1, WORKERS=3, THREADS=2, CONNECTIONS=16
+)
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
 DATABASE = "PostgreSQL" if DATABASE_URL.startswith("postgres") else "SQLite"

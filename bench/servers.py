@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import STDOUT
 
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60
@@ -40,15 +41,7 @@ def gunicorn(
         f"--bind={HOST}:{port}",
         f"--workers={workers}",
     ]
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_in_own_session(command, env=env, log=log, cwd=cwd)
     base_url = f"http://{HOST}:{port}"
     try:
         wait_until_answering(process, base_url + ready_path, log)
@@ -61,19 +54,24 @@ def gunicorn(
 def job_worker(*, env: dict[str, str], log: Path, cwd: Path) -> Iterator[subprocess.Popen]:
     """A background-job worker (`manage.py worker`) beside the server: it sends the
     emails and runs the jobs. Stopped with its whole process group, as gunicorn is."""
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker"],
-            cwd=cwd,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_in_own_session(
+        [sys.executable, "manage.py", "worker"], env=env, log=log, cwd=cwd
+    )
     try:
         yield process
     finally:
         stop_process_group(process)
+
+
+def start_in_own_session(
+    command: list[str], *, env: dict[str, str], log: Path, cwd: Path
+) -> subprocess.Popen:
+    """Start `command` writing to `log`, in a process group of its own: stopping the
+    group (stop_process_group) stops its children too, such as gunicorn's workers."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=out, stderr=STDOUT, start_new_session=True
+        )
 
 
 def wait_until_answering(process: subprocess.Popen, url: str, log: Path) -> None:

@@ -43,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.run import env_int, say
+from bench.run import knobs, say
 from bench.servers import gunicorn, job_worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,13 +52,16 @@ DJANGO_APP = "tracker.wsgi:application"
 TIMEOUT = 60
 
 
-WORKERS = env_int("BENCH_SIGNUP_WORKERS", 4)
-DISTINCT = env_int("BENCH_SIGNUP_DISTINCT", 100)
-RATE = env_int("BENCH_SIGNUP_RATE", 30)
-SECONDS = env_int("BENCH_SIGNUP_SECONDS", 60)
-BURST = env_int("BENCH_SIGNUP_BURST", 50)
-MIN_SECONDS = env_int("BENCH_SIGNUP_MIN_SECONDS", 3)
-THREADS = env_int("BENCH_SIGNUP_THREADS", 400)
+WORKERS, DISTINCT, RATE, SECONDS, BURST, MIN_SECONDS, THREADS = knobs(
+    "BENCH_SIGNUP_",
+    WORKERS=4,
+    DISTINCT=100,
+    RATE=30,
+    SECONDS=60,
+    BURST=50,
+    MIN_SECONDS=3,
+    THREADS=400,
+)
 
 SECRET_KEY = secrets.token_urlsafe(50)
 
