@@ -4,9 +4,10 @@ curator's choice, and the evidence is kept on the signature (issue 12, section 1
 import pytest
 
 from letters.curation import matching
+from letters.curation.names import identity_key, name_key
 from letters.curation.rows import AS_ORGANISATION, NEW, UNDECIDED, RowStatus
 from letters.curation.writing import ImportNotReady
-from letters.models import IdentityBasis, Organisation, Person, Signature
+from letters.models import IdentityBasis, Organisation, Person, Signature, SignerKind
 from tests import factories
 from tests.curation.conftest import confirm, preview, rows_by_name
 
@@ -246,3 +247,33 @@ def test_rows_of_both_kinds_are_written_once_each(letter, source, curator):
     confirm(signatory_import, curator)
     assert rows_by_name(signatory_import)["Ann Lee"]["outcome"] == "created"
     assert Signature.objects.filter(letter=letter).count() == 2
+
+
+def known_organisations(names: list[str]) -> matching.KnownSigners:
+    """What an import holds of these organisations, built as `KnownSigners.load` builds
+    it, without a database."""
+    known = matching.KnownSigners(Organisation, SignerKind.ORGANISATION)
+    for pk, name in enumerate(names, 1):
+        known.names[pk] = name
+        known.by_identity[identity_key(name)].append(pk)
+        known._index(name_key(name), pk)
+    return known
+
+
+def test_close_names_are_found_through_the_words_they_share():
+    known = known_organisations(["Tilena Bakodu Trust", "Nuvaro Pelisen Trust", "Kerami Trust"])
+
+    assert known.close_to("Tilena Bakodo Trust", exclude=set()) == [1]
+    assert known.close_to("Tilena Bakodo Trust", exclude={1}) == []
+    # Sharing only a common word is not being close.
+    assert known.close_to("Omaru Velisk Trust", exclude=set()) == []
+
+
+def test_when_the_shared_words_name_everyone_all_names_are_compared_once():
+    """Every name holds "trust" and "fund": their token lists together are longer than
+    the names we hold, and one comparison with each name answers the same."""
+    names = [f"Fund {word} Trust" for word in ("Alderbrook", "Bellwether", "Cobblestone")]
+    known = known_organisations(names)
+
+    assert known.close_to("Fund Bellwhether Trust", exclude=set()) == [2]
+    assert known.close_to("Fund Cobbelstone Trust", exclude=set()) == [3]
