@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from django.conf import settings
 from django.utils import translation
 from django_countries import countries
 from django_countries.base import CountriesBase
@@ -77,12 +78,25 @@ class UnknownCountry(ValueError):
 
 def country_choices() -> list[tuple[str, str]]:
     """Every ISO 3166-1 country as (code, name), sorted by name (the model field's choices)."""
-    return [(code, str(name)) for code, name in countries]
+    return list(_names_in(_language()).items())
 
 
 def country_name(code: str | None) -> str:
     """The name shown for a code: 'United Kingdom' for GB; '' for none."""
-    return str(countries.name(code)) if code else ""
+    return _names_in(_language()).get(code, "") if code else ""
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+@cache
+def _names_in(language: str) -> dict[str, str]:
+    """Every country's name in a language, by code, in the order of the names. Asked of
+    django-countries once per language: asking it for each name costs a tenth of a
+    millisecond, which a letter page listing 50 signatories paid 90 times."""
+    with translation.override(language):
+        return {code: str(name) for code, name in countries}
 
 
 def _key(text: str) -> str:

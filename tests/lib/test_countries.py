@@ -2,9 +2,11 @@
 rest refused with a reason."""
 
 import pytest
+from django.utils import translation
 
 from letters.lib.countries import (
     UnknownCountry,
+    country_choices,
     country_code,
     country_filter,
     country_name,
@@ -69,3 +71,14 @@ def test_names_and_filter_values():
         ("GB", "United Kingdom"),
         ("US", "United States of America"),
     ]
+
+
+def test_names_are_in_the_language_active_when_asked():
+    # Each language's names are read once and kept: asking in one must not fix the other.
+    assert country_name("DE") == "Germany"
+    with translation.override("fr"):
+        assert country_name("DE") == "Allemagne"
+        assert ("DE", "Allemagne") in country_choices()
+    assert country_name("DE") == "Germany"
+    assert country_choices()[:2] == [("AF", "Afghanistan"), ("AX", "Åland Islands")]
+    assert country_name("XX") == ""
