@@ -29,8 +29,12 @@ from tests.helpers import NSPCC_SLUG
 
 ROOT = Path(settings.BASE_DIR)
 WORKERS = 3
-# As many writers as sync workers would have had: each of them would have been stuck.
-WRITERS = 2 * WORKERS
+# As many writers as there are workers: with sync workers, every worker would be stuck.
+# Fewer than a worker's threads (4, gunicorn.conf.py), because a gthread worker whose
+# threads are all waiting still accepts connections and queues them: the guarantee is
+# that reads are answered while fewer writers wait than a worker has threads. (Six
+# writers here made the test fail whenever four of them landed on one worker.)
+WRITERS = WORKERS
 # Long enough for any answer on a busy machine; a read stuck behind the lock never comes.
 ANSWER_SECONDS = 15
 
