@@ -75,7 +75,7 @@ def measure(letter, source, user) -> None:
     """Prints the peak memory of the preview's and the confirmation's workers."""
     from django.conf import settings
 
-    from letters.curation import matching, tasks, writing
+    from letters.curation import import_rows, matching, tasks, writing
     from letters.models import ImportStatus, Job, JobStatus, SignatoryImport
 
     if "DatabaseBackend" not in settings.TASKS["default"]["BACKEND"]:
@@ -93,16 +93,16 @@ def measure(letter, source, user) -> None:
     del data
     tasks.start_preview(signatory_import, user, key="")
     preview = run_worker()
-    signatory_import = SignatoryImport.objects.defer("rows").get(pk=signatory_import.pk)
+    signatory_import = SignatoryImport.objects.get(pk=signatory_import.pk)
     if signatory_import.status != ImportStatus.PREVIEW:
         raise SystemExit(f"The preview did not finish: {signatory_import.error}")
     # Names the worker found close to those held wait for a choice: new, as a curator
     # would choose for all of them at once (this parent process's memory is not measured).
-    rows = signatory_import.rows
-    for status in {row["status"] for row in matching.undecided(rows)}:
-        matching.choose_for_status(rows, status, "new")
-    SignatoryImport.objects.filter(pk=signatory_import.pk).update(rows=rows)
-    del rows
+    waiting = import_rows.undecided(signatory_import)
+    for status in set(waiting.values_list("status", flat=True)):
+        for chunk in import_rows.chunks(waiting.filter(status=status)):
+            matching.choose_for_status([record.data for record in chunk], status, "new")
+            import_rows.save(chunk)
     tasks.start_confirmation(signatory_import, user)
     confirmation = run_worker()
     failed = Job.objects.exclude(status=JobStatus.SUCCEEDED).first()

@@ -1925,7 +1925,6 @@ class SignatoryImport(models.Model):
         default=dict, blank=True, help_text="How to read it: format, encoding, defaults."
     )
     error = models.TextField(blank=True, help_text="Why the file could not be read.")
-    rows = models.JSONField(default=list, help_text="Parsed rows with their matches.")
     report = models.JSONField(default=dict, blank=True, help_text="What the import did.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -1934,6 +1933,41 @@ class SignatoryImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.file_name or 'a pasted list'} into {self.letter}"
+
+    @property
+    def rows(self) -> list[Any]:
+        """Every row, in the list's order, read at once: for the command's report and
+        for tests. The import's own steps read and write its rows a chunk at a time
+        (letters/curation/import_rows.py), whatever the list's length."""
+        return list(self.row_set.order_by("number").values_list("data", flat=True))
+
+
+class SignatoryImportRow(models.Model):
+    """One row of an import (letters/curation/rows.py `ImportRow`): as read and checked,
+    then matched, chosen by a curator, and done with. Kept a row each, so that a list of
+    150,000 names is read, matched, shown and written a chunk at a time, never held whole
+    in a worker's memory; status, choice and outcome are copied out of the row's data
+    for the preview's filters and counts."""
+
+    signatory_import = models.ForeignKey(
+        SignatoryImport, on_delete=models.CASCADE, related_name="row_set"
+    )
+    number = models.PositiveIntegerField(help_text="Its place in the list, from 0.")
+    status = models.CharField(max_length=20, blank=True, choices=ImportRowStatus)
+    choice = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=10, blank=True, choices=ImportOutcome)
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signatory_import", "number"], name="import_row_has_one_place"
+            )
+        ]
+        indexes = [models.Index(fields=["signatory_import", "status", "number"])]
+
+    def __str__(self) -> str:
+        return f"Row {self.number} of import #{self.signatory_import_id}"
 
 
 # ---------------------------------------------------------------------------

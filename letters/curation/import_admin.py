@@ -35,13 +35,14 @@ from letters.models import (
     JobStatus,
     Letter,
     SignatoryImport,
+    SignatoryImportRow,
     SignerKind,
     Source,
     SourceKind,
     Visibility,
 )
 
-from . import matching, tasks, writing
+from . import import_rows, matching, tasks, writing
 from .forms import SignatoryUploadForm
 from .publishing import publish
 from .rows import TO_CHECK, ImportRow, Outcome, RowStatus, edit_row
@@ -141,7 +142,7 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         letter = self._importable_letter(request, letter_id)
         signatory_import = get_object_or_404(
             # The rows (and the upload) wait until needed: not while a job runs, nor for polls.
-            SignatoryImport.objects.select_related("source", "created_by").defer("rows", "upload"),
+            SignatoryImport.objects.select_related("source", "created_by").defer("upload"),
             pk=import_id,
             letter=letter,
         )
@@ -155,14 +156,16 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             return HttpResponseClientRefresh()
         if request.method == "POST":
             return self._import_post(request, signatory_import)
-        rows: list[ImportRow] = signatory_import.rows
         status = request.GET.get("status", "")
         if status not in RowStatus.values:
             status = ""
-        shown = [(i, row) for i, row in enumerate(rows) if not status or row["status"] == status]
+        shown = import_rows.of(signatory_import)
+        row_count = shown.count()
+        if status:
+            shown = shown.filter(status=status)
         page = Paginator(shown, ROWS_PER_PAGE).get_page(request.GET.get("page"))
         is_preview = signatory_import.status == ImportStatus.PREVIEW
-        status_counts = matching.counts(rows)
+        status_counts = import_rows.counts(signatory_import)
         context = {
             **self.admin_site.each_context(request),
             "title": (
@@ -172,18 +175,19 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             "letter": letter,
             "signatory_import": signatory_import,
             "is_preview": is_preview,
-            "rows": [_display_row(index, row) for index, row in page],
+            "rows": [_display_row(record.number, record.data) for record in page],
             "page": page,
+            "row_count": row_count,
             "page_links": _page_links(page),
             "status": status,
             "status_counts": _labelled(status_counts, RowStatus),
-            "outcome_counts": _labelled(matching.counts(rows, "outcome"), Outcome),
+            "outcome_counts": _labelled(import_rows.counts(signatory_import, "outcome"), Outcome),
             "bulk_choices": [
                 (value, label, status_counts[value], BULK_CHOICES[value])
                 for value, label in RowStatus.choices
                 if value in BULK_CHOICES and status_counts.get(value)
             ],
-            "undecided": len(matching.undecided(rows)) if is_preview else 0,
+            "undecided": import_rows.undecided(signatory_import).count() if is_preview else 0,
             "kinds": SignerKind.choices,
             "notices": (signatory_import.report or {}).get("notices", []),
             "last_job": job,
@@ -230,13 +234,12 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         if signatory_import.status != ImportStatus.PREVIEW:
             messages.error(request, "This import is no longer awaiting confirmation.")
             return HttpResponseRedirect(url)
-        rows: list[ImportRow] = signatory_import.rows
         action = request.POST.get("action", "save")
-        _apply_page(request, signatory_import, rows)
+        _apply_page(request, signatory_import)
         if action == "bulk":
-            _apply_bulk(request, rows)
+            _apply_bulk(request, signatory_import)
         SignatoryImport.objects.filter(pk=signatory_import.pk).update(
-            rows=rows, report={**signatory_import.report, "counts": matching.counts(rows)}
+            report={**signatory_import.report, "counts": import_rows.counts(signatory_import)}
         )
         if action == "discard":
             SignatoryImport.objects.filter(pk=signatory_import.pk).update(
@@ -247,7 +250,7 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
                 reverse("admin:letters_letter_change", args=[signatory_import.letter_id])
             )
         if action == "confirm":
-            return _confirm(request, signatory_import, rows)
+            return _confirm(request, signatory_import)
         query = QueryDict(mutable=True)
         status = request.POST.get("status", "")
         if status in RowStatus.values:
@@ -273,56 +276,74 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:letters_letter_change", args=[letter.pk]))
 
 
-def _apply_page(
-    request: HttpRequest, signatory_import: SignatoryImport, rows: list[ImportRow]
-) -> None:
+def _apply_page(request: HttpRequest, signatory_import: SignatoryImport) -> None:
     """The page's corrections (name, kind, country) and choices, then matching again if
-    anything was corrected."""
-    posted = [int(i) for i in request.POST.getlist("rows") if i.isdigit() and int(i) < len(rows)]
+    anything was corrected. Rows are named by their number in the list."""
+    posted = {int(i) for i in request.POST.getlist("rows") if i.isdigit()}
+    records = {record.number: record for record in _rows_numbered(signatory_import, posted)}
     edited = set()
-    for index in posted:
+    for number, record in records.items():
         fields: dict[str, Any] = {
-            field: request.POST.get(f"{field}-{index}", "")[:EDIT_MAX_LENGTH]
+            field: request.POST.get(f"{field}-{number}", "")[:EDIT_MAX_LENGTH]
             for field in ("name", "kind", "country")
-            if f"{field}-{index}" in request.POST
+            if f"{field}-{number}" in request.POST
         }
-        if edit_row(rows[index], **fields):
-            edited.add(index)
+        if edit_row(record.data, **fields):
+            edited.add(number)
     if edited:
-        writing.match_rows(signatory_import.letter, rows)
+        import_rows.save(records.values())
+        writing.match_rows(signatory_import)
         messages.info(request, f"{len(edited)} corrected rows were checked and matched again.")
+        records = {r.number: r for r in _rows_numbered(signatory_import, set(records))}
     refused = 0
-    for index in posted:
-        choice = request.POST.get(f"row-{index}")
-        if index in edited or choice is None or choice == rows[index]["choice"]:
+    chosen = []
+    for number, record in records.items():
+        choice = request.POST.get(f"row-{number}")
+        if number in edited or choice is None or choice == record.data["choice"]:
             continue
-        refused += not matching.set_choice(rows[index], choice)
+        if matching.set_choice(record.data, choice):
+            chosen.append(record)
+        else:
+            refused += 1
+    import_rows.save(chosen)
     if refused:
         messages.warning(request, f"{refused} choices were not offered and were ignored.")
 
 
-def _apply_bulk(request: HttpRequest, rows: list[ImportRow]) -> None:
+def _rows_numbered(
+    signatory_import: SignatoryImport, numbers: set[int]
+) -> list[SignatoryImportRow]:
+    # A page posts at most ROWS_PER_PAGE rows; anything past that is not a page's.
+    return list(import_rows.of(signatory_import).filter(number__in=sorted(numbers)[:1000]))
+
+
+def _apply_bulk(request: HttpRequest, signatory_import: SignatoryImport) -> None:
     status, choice = request.POST.get("bulk_status", ""), request.POST.get("bulk_choice", "")
     offered = {value for value, _ in BULK_CHOICES.get(status, [])}
     if choice not in offered:
         label = RowStatus(status).label.lower() if status in RowStatus.values else "these"
         messages.error(request, f"That choice is not offered for {label} rows.")
         return
-    changed = matching.choose_for_status(rows, status, cast(matching.BulkChoice, choice))
+    changed = 0
+    of_status = import_rows.of(signatory_import).filter(status=status)
+    for chunk in import_rows.chunks(of_status):
+        rows = [record.data for record in chunk]
+        changed += matching.choose_for_status(rows, status, cast(matching.BulkChoice, choice))
+        import_rows.save(chunk)
     label = RowStatus(status).label.lower()
     messages.success(request, f"{changed} rows “{label}”: {dict(BULK_CHOICES[status])[choice]}.")
 
 
 def _confirm(
-    request: AuthenticatedHttpRequest, signatory_import: SignatoryImport, rows: list[ImportRow]
+    request: AuthenticatedHttpRequest, signatory_import: SignatoryImport
 ) -> HttpResponseRedirect:
     """Start the confirmation's job, unless rows still wait for a choice (checked here
     too, so that the curator is taken to them at once)."""
     url = _preview_url(signatory_import)
-    waiting = matching.undecided(rows)
-    if waiting:
-        messages.error(request, writing.waiting_message(waiting))
-        return HttpResponseRedirect(f"{url}?status={waiting[0]['status']}")
+    if waiting := writing.waiting_message(signatory_import):
+        messages.error(request, waiting)
+        first = import_rows.undecided(signatory_import).values_list("status", flat=True)[:1]
+        return HttpResponseRedirect(f"{url}?status={first[0]}")
     tasks.start_confirmation(signatory_import, request.user)
     return HttpResponseRedirect(url)
 
@@ -453,8 +474,8 @@ class SignatoryImportAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SignatoryImport]:
-        # The rows and the upload can be large; the list and the summary need the report.
-        return super().get_queryset(request).defer("rows", "upload")
+        # The upload can be large; the list and the summary need the report.
+        return super().get_queryset(request).defer("upload")
 
     def has_view_permission(self, request: HttpRequest, obj: SignatoryImport | None = None) -> bool:
         return request.user.has_perm(IMPORT_PERMISSION)

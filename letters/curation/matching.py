@@ -14,7 +14,7 @@ among the names that share a word (or its first letters) with the row.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -244,30 +244,49 @@ class _Seen:
     records: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
+def organisation_lines(rows: Iterable[ImportRow]) -> dict[str, int]:
+    """The line of each organisation's name in the list, by its key: an individual row
+    with one of these names is the organisation listed twice."""
+    return {
+        name_key(row["name"]): row["line"]
+        for row in rows
+        if row["kind"] == SignerKind.ORGANISATION and row["status"] != RowStatus.INVALID
+    }
+
+
+@dataclass
+class Classifier:
+    """Classifies a list's rows in file order, a chunk at a time if need be: it keeps
+    what earlier rows were, for duplicates within the list."""
+
+    known: dict[str, KnownSigners]
+    organisation_rows: dict[str, int]
+    seen: _Seen = field(default_factory=_Seen)
+
+    def classify(self, rows: Iterable[ImportRow]) -> None:
+        """Set each row's status, reason, candidates and default choice. Rows a curator
+        already chose for keep their choice when it is still offered."""
+        for row in rows:
+            previous_choice = row["choice"] if row["chosen_by_curator"] else None
+            if row["status"] != RowStatus.INVALID:
+                row["candidates"] = []
+                _classify_row(row, self.known, self.seen, self.organisation_rows)
+            else:
+                row["choice"] = SKIP
+            if previous_choice is not None and not set_choice(row, previous_choice):
+                row["chosen_by_curator"] = False
+
+
 def classify(
     rows: list[ImportRow],
     known: dict[str, KnownSigners],
     progress: ProgressCallback = _no_progress,
 ) -> None:
-    """Set each row's status, reason, candidates and default choice, in file order. Rows
-    a curator already chose for keep their choice when it is still offered."""
-    seen = _Seen()
-    organisation_rows = {
-        name_key(row["name"]): row["line"]
-        for row in rows
-        if row["kind"] == SignerKind.ORGANISATION and row["status"] != RowStatus.INVALID
-    }
-    for index, row in enumerate(rows, 1):
-        previous_choice = row["choice"] if row["chosen_by_curator"] else None
-        if row["status"] != RowStatus.INVALID:
-            row["candidates"] = []
-            _classify_row(row, known, seen, organisation_rows)
-        else:
-            row["choice"] = SKIP
-        if previous_choice is not None and not set_choice(row, previous_choice):
-            row["chosen_by_curator"] = False
-        if index % 1000 == 0:
-            progress(index, len(rows))
+    """Classify a whole list held in memory (`Classifier`)."""
+    classifier = Classifier(known, organisation_lines(rows))
+    for start in range(0, len(rows), 1000):
+        classifier.classify(rows[start : start + 1000])
+        progress(min(start + 1000, len(rows)), len(rows))
     progress(len(rows), len(rows))
 
 

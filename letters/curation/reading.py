@@ -14,7 +14,7 @@ import io
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from letters.lib.countries import UnknownCountry, country_code
 from letters.lib.text import normalise
@@ -200,7 +200,9 @@ def _xlsx_table(data: bytes) -> Table:
     return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)]
 
 
-def _csv_table(text: str) -> list[tuple[int, list[str]]]:
+def _csv_table(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's rows, numbered by their first line, one at a time: a long list's
+    cells are never all held at once before they are cleaned."""
     if "\x00" in text:
         raise ImportFileError("The file contains NUL bytes: is it really a CSV file?")
     first_line = text.split("\n", 1)[0]
@@ -213,7 +215,6 @@ def _csv_table(text: str) -> list[tuple[int, list[str]]]:
     # refused with csv's own "field larger than field limit".
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    table: list[tuple[int, list[str]]] = []
     start = 1
     try:
         for cells in reader:
@@ -227,7 +228,7 @@ def _csv_table(text: str) -> list[tuple[int, list[str]]]:
                     f"Line {start}: a quoted cell runs over {spanned} lines and holds what "
                     'look like other rows: is a quote (") left unclosed? Nothing was imported.'
                 )
-            table.append((start, cells))
+            yield start, cells
             start = reader.line_num + 1
     except csv.Error as error:
         if "end of data" in str(error):
@@ -236,7 +237,6 @@ def _csv_table(text: str) -> list[tuple[int, list[str]]]:
                 "after it would be read as one cell. Close it, or remove it."
             ) from error
         raise ImportFileError(f"Line {start}: the CSV cannot be read ({error}).") from error
-    return table
 
 
 def _header_columns(cells: list[str]) -> dict[Column, int]:
@@ -266,8 +266,11 @@ def _column_letter(index: int) -> str:
 def rows_from_table(table: Table) -> ReadResult:
     """Rows under a header naming the columns (found among the first rows, over one or
     two header rows); a single column without one is a list of names."""
-    cleaned = [(number, [clean_text(cell) for cell in cells]) for number, cells in table]
-    lines = [(number, cells) for number, cells in cleaned if any(cells)]
+    lines = []
+    for number, cells in table:
+        cleaned = [clean_text(cell) for cell in cells]
+        if any(cleaned):
+            lines.append((number, cleaned))
     if not lines:
         raise ImportFileError("The file has no rows.")
     notices: list[str] = []
@@ -324,7 +327,10 @@ def rows_from_table(table: Table) -> ReadResult:
                 f"we know ({', '.join(COLUMN_TITLES)})."
             )
     rows = []
-    for number, cells in data_lines:
+    del lines
+    data_lines.reverse()  # taken from the end, each line's cells are let go once read
+    while data_lines:
+        number, cells = data_lines.pop()
         row: RawRow = {"line": number}
         for column, index in columns.items():
             row[column] = cells[index] if index < len(cells) else ""

@@ -1,8 +1,9 @@
 """One row of an import: what was read, checked, matched, chosen and done with it.
 
-A row is plain data (`ImportRow`) kept as JSON on its `SignatoryImport` between the
-preview and the confirmation, and afterwards as the import's report. `check_rows` turns
-raw rows into checked ones: every problem is a reason on the row, never an exception.
+A row is plain data (`ImportRow`) kept as JSON, a table row each (`SignatoryImportRow`,
+letters/curation/import_rows.py), between the preview and the confirmation, and
+afterwards as the import's report. `check_rows` turns raw rows into checked ones: every
+problem is a reason on the row, never an exception.
 """
 
 import re
@@ -114,7 +115,7 @@ class Candidate(TypedDict):
 
 
 class ImportRow(TypedDict):
-    """One row of an import, as kept on `SignatoryImport.rows`."""
+    """One row of an import, as kept in `SignatoryImportRow.data`."""
 
     # Read and checked (`check_rows`).
     line: int
@@ -212,10 +213,14 @@ def _name(raw: RawRow) -> str:
     return " ".join(name.split())
 
 
-def check_rows(raws: Sequence[RawRow], defaults: ImportDefaults) -> list[ImportRow]:
+def check_rows(
+    raws: Sequence[RawRow], defaults: ImportDefaults, day_order: str | None = None
+) -> list[ImportRow]:
     """Every raw row checked. Numeric dates are read day or month first as the whole
-    column shows (a list writes them one way)."""
-    day_order = numeric_day_order(clean_text(raw.get("first_listed")) for raw in raws)
+    column shows (a list writes them one way): `day_order`, when the rows are a chunk
+    of the list, is the whole column's."""
+    if day_order is None:
+        day_order = numeric_day_order(clean_text(raw.get("first_listed")) for raw in raws)
     return [check_row(raw, defaults, day_order) for raw in raws]
 
 

@@ -18,7 +18,7 @@ from django_tasks import task
 from letters.jobs.runner import JobRun, job_task, start
 from letters.models import ImportStatus, Job, SignatoryImport, Source
 
-from . import link_checks, writing
+from . import import_rows, link_checks, writing
 from .matching import ProgressCallback
 from .status_actions import apply_status, changed_message
 
@@ -149,7 +149,7 @@ def preview_signatory_import(run: JobRun) -> str:
     signatory_import = writing.preview_import(run.params["import_id"], progress=_to_job(run))
     if signatory_import.status == ImportStatus.FAILED:
         return f"The file could not be read: {signatory_import.error}"
-    rows = len(signatory_import.rows)
+    rows = import_rows.of(signatory_import).count()
     run.checkpoint(done=rows, result_url=import_url(signatory_import))
     return f"{rows:,} rows read and matched, waiting for a curator's confirmation."
 
@@ -163,7 +163,7 @@ def confirm_signatory_import(run: JobRun) -> str:
     try:
         report = writing.confirm_import(import_id, user=run.job.created_by, progress=_to_cache(run))
     except writing.ImportAlreadyDone:
-        signatory_import = SignatoryImport.objects.defer("rows", "upload").get(pk=import_id)
+        signatory_import = SignatoryImport.objects.defer("upload").get(pk=import_id)
         if signatory_import.status != ImportStatus.CONFIRMED:
             raise
         report = signatory_import.report

@@ -10,6 +10,9 @@ through a callback:
 3. `confirm_import(id, user)` writes every chosen row in one transaction, each signature
    citing the import's source and carrying the evidence of who its signer is, with
    history rows naming who imported it.
+
+Rows are kept a table row each (letters/curation/import_rows.py) and every step reads
+and writes them a chunk at a time: a worker's memory does not grow with the list.
 """
 
 import datetime
@@ -21,6 +24,7 @@ from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.utils import timezone
 
+from letters.lib.partial_dates import numeric_day_order
 from letters.models import (
     IdentityBasis,
     ImportStatus,
@@ -35,11 +39,21 @@ from letters.models import (
 )
 from letters.signature_list import search_text
 
-from .columns import ImportFileError
-from .matching import KnownSigners, ProgressCallback, classify, counts, undecided
+from . import import_rows
+from .columns import ImportFileError, RawRow
+from .matching import Classifier, KnownSigners, ProgressCallback
 from .names import name_key
-from .reading import read_upload
-from .rows import AS_ORGANISATION, NEW, SKIP, ImportDefaults, ImportRow, Outcome, check_rows
+from .reading import clean_text, read_upload
+from .rows import (
+    AS_ORGANISATION,
+    NEW,
+    SKIP,
+    ImportDefaults,
+    ImportRow,
+    Outcome,
+    RowStatus,
+    check_rows,
+)
 
 BATCH_SIZE = 2000
 # Signatures made and written at a time: each bulk_create also recounts and re-places the
@@ -47,6 +61,8 @@ BATCH_SIZE = 2000
 SIGNATURE_BATCH = 20_000
 # simple_history's change reason column is 100 characters long.
 CHANGE_REASON_MAX_LENGTH = 100
+# Matching reports its progress every so many rows.
+PROGRESS_EVERY_ROWS = 1000
 EVIDENCE_MAX_LENGTH = Signature._meta.get_field("identity_evidence").max_length or 300
 
 
@@ -99,44 +115,86 @@ def read_and_check(
 ) -> tuple[list[ImportRow], list[str]]:
     """The upload's rows, checked, and the notices of how it was read. Raises
     ImportFileError when it cannot be read at all."""
+    raws, notices = _read(data, options, file_name)
+    return check_rows(raws, _defaults(options)), notices
+
+
+def _read(data: bytes, options: ImportOptions, file_name: str) -> tuple[list[RawRow], list[str]]:
     encoding = options.get("encoding", "auto")
     name = "pasted.txt" if options.get("pasted") else file_name
     result = read_upload(data, name, encoding)
-    defaults = ImportDefaults(
+    return result.rows, result.notices
+
+
+def _defaults(options: ImportOptions) -> ImportDefaults:
+    return ImportDefaults(
         kind=options.get("default_kind", SignerKind.ORGANISATION),
         first_listed=options.get("first_listed", ""),
     )
-    return check_rows(result.rows, defaults), result.notices
 
 
 def preview_import(import_id: int, progress: ProgressCallback = _no_progress) -> SignatoryImport:
     """Read, check and match the kept upload; keep the rows for the curator. A file that
-    cannot be read ends as "failed" with the reason, and nothing else is kept."""
+    cannot be read ends as "failed" with the reason, and nothing else is kept.
+
+    The rows are checked and kept a chunk at a time (the raw rows, read whole, are let
+    go as they are checked), then matched a chunk at a time: a worker never holds more
+    than one chunk of checked rows, whatever the list's length.
+    """
     signatory_import = SignatoryImport.objects.select_related("letter").get(pk=import_id)
     if signatory_import.status != ImportStatus.READING:
         return signatory_import
     data = bytes(signatory_import.upload or b"")
+    signatory_import.upload = None  # one copy of the file is enough
     try:
-        rows, notices = read_and_check(data, signatory_import.options, signatory_import.file_name)
+        raws, notices = _read(data, signatory_import.options, signatory_import.file_name)
     except ImportFileError as error:
         signatory_import.status, signatory_import.error = ImportStatus.FAILED, str(error)
-        signatory_import.upload = None
         signatory_import.save(update_fields=["status", "error", "upload"])
         return signatory_import
-    match_rows(signatory_import.letter, rows, progress)
-    report: ImportReport = {"counts": counts(rows), "notices": notices}
-    signatory_import.rows, signatory_import.report = rows, report
-    signatory_import.status, signatory_import.upload = ImportStatus.PREVIEW, None
-    signatory_import.save(update_fields=["rows", "report", "status", "upload"])
+    del data
+    defaults = _defaults(signatory_import.options)
+    day_order = numeric_day_order(clean_text(raw.get("first_listed")) for raw in raws)
+    # Taken from the end of the reversed list, each raw row is let go once checked.
+    raws.reverse()
+    with transaction.atomic():
+        import_rows.of(signatory_import).delete()  # a run stopped half-way starts again
+        number = 0
+        while raws:
+            chunk = [raws.pop() for _ in range(min(import_rows.CHUNK_SIZE, len(raws)))]
+            import_rows.add(signatory_import, check_rows(chunk, defaults, day_order), number)
+            number += len(chunk)
+        match_rows(signatory_import, progress)
+        report: ImportReport = {"counts": import_rows.counts(signatory_import), "notices": notices}
+        signatory_import.report = report
+        signatory_import.status = ImportStatus.PREVIEW
+        signatory_import.save(update_fields=["report", "status", "upload"])
     return signatory_import
 
 
 def match_rows(
-    letter: Letter, rows: list[ImportRow], progress: ProgressCallback = _no_progress
+    signatory_import: SignatoryImport, progress: ProgressCallback = _no_progress
 ) -> None:
-    """Match the rows against what we hold now (again after a curator's edits)."""
-    known = {kind: KnownSigners.load(kind, letter) for kind in SignerKind.values}
-    classify(rows, known, progress)
+    """Match the import's rows against what we hold now (again after a curator's
+    edits), a chunk at a time, in the list's order."""
+    known = {kind: KnownSigners.load(kind, signatory_import.letter) for kind in SignerKind.values}
+    rows = import_rows.of(signatory_import)
+    organisations = rows.filter(data__kind=SignerKind.ORGANISATION).exclude(
+        status=RowStatus.INVALID
+    )
+    organisation_lines = {
+        name_key(name): line
+        for line, name in organisations.values_list("data__line", "data__name").iterator()
+    }
+    classifier = Classifier(known, organisation_lines)
+    total, done = rows.count(), 0
+    for chunk in import_rows.chunks(rows):
+        for start in range(0, len(chunk), PROGRESS_EVERY_ROWS):
+            part = chunk[start : start + PROGRESS_EVERY_ROWS]
+            classifier.classify(record.data for record in part)
+            done += len(part)
+            progress(done, total)
+        import_rows.save(chunk)
 
 
 class ImportAlreadyDone(Exception):
@@ -147,11 +205,17 @@ class ImportNotReady(Exception):
     """Rows still wait for a curator's choice: nothing was written."""
 
 
-def waiting_message(waiting: list[ImportRow]) -> str:
-    lines = ", ".join(str(row["line"]) for row in waiting[:10])
-    more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
+def waiting_message(signatory_import: SignatoryImport) -> str:
+    """What the curator must do before confirming; "" when no row waits for a choice."""
+    waiting = import_rows.undecided(signatory_import)
+    total = waiting.count()
+    if not total:
+        return ""
+    first = waiting.values_list("data__line", flat=True)[:10]
+    lines = ", ".join(str(line) for line in first)
+    more = f" and {total - 10} more" if total > 10 else ""
     return (
-        f"{len(waiting)} rows wait for your choice (lines {lines}{more}): choose for "
+        f"{total} rows wait for your choice (lines {lines}{more}): choose for "
         "each, or for all rows of a kind at once. Nothing was imported."
     )
 
@@ -174,28 +238,30 @@ def confirm_import(
         locked = (
             SignatoryImport.objects.select_for_update()
             .select_related("source", "letter")
+            .defer("upload")
             .get(pk=import_id)
         )
         if locked.status != ImportStatus.PREVIEW:
             status = locked.get_status_display().lower()
             raise ImportAlreadyDone(f"This import is {status}: it cannot be confirmed.")
-        rows: list[ImportRow] = locked.rows
-        waiting = undecided(rows)
-        if waiting:
-            raise ImportNotReady(waiting_message(waiting))
+        if waiting := waiting_message(locked):
+            raise ImportNotReady(waiting)
         list(Letter.objects.select_for_update().filter(pk=locked.letter_id).values_list("pk"))
         reason = f"Imported from {locked.source.url}"[:CHANGE_REASON_MAX_LENGTH]
         writer = _Writer(locked, user, now, reason, progress)
-        # The records and signatures written are let go before the rows are encoded
-        # again below, so that the two never take memory at once.
-        writer.write(rows)
+        writer.total = 2 * import_rows.to_write(locked).count()
+        # A chunk of rows at a time, in the list's order, each written back with what
+        # was done with it: the rows of a long list never take memory all at once.
+        for chunk in import_rows.chunks(import_rows.of(locked), SIGNATURE_BATCH):
+            writer.write([record.data for record in chunk])
+            import_rows.save(chunk)
         report: ImportReport = {
             **locked.report,
-            "counts": counts(rows),
-            "outcomes": counts(rows, "outcome"),
+            "counts": import_rows.counts(locked),
+            "outcomes": import_rows.counts(locked, "outcome"),
         }
         SignatoryImport.objects.filter(pk=locked.pk).update(
-            rows=rows, report=report, status=ImportStatus.CONFIRMED, confirmed_at=now
+            report=report, status=ImportStatus.CONFIRMED, confirmed_at=now
         )
     return report
 
@@ -209,19 +275,25 @@ class _Writer:
     progress: ProgressCallback
     done: int = 0
     total: int = 0
+    # Who we hold and who signs the letter, by kind: loaded once, kept across chunks.
+    known: dict[str, KnownSigners] = field(default_factory=dict)
+    used: dict[str, set[int]] = field(default_factory=dict)
 
     def advance(self, amount: int) -> None:
         self.done += amount
         self.progress(self.done, self.total)
 
     def write(self, rows: list[ImportRow]) -> None:
-        """Create the new records, then the signatures with their sources and history."""
-        self.total = 2 * sum(1 for row in rows if row["choice"] not in (SKIP, ""))
+        """Create the rows' new records, then their signatures with sources and history
+        (rows of the list's order: a chunk of it, or all of it)."""
         letter = self.signatory_import.letter
         signers: list[tuple[ImportRow, int, KnownSigners]] = []
         for kind in SignerKind.values:
-            known = KnownSigners.load(kind, letter)
-            plan = _plan(rows, kind, known)
+            if kind not in self.known:
+                self.known[kind] = KnownSigners.load(kind, letter)
+                self.used[kind] = set(self.known[kind].signed)
+            known = self.known[kind]
+            plan = _plan(rows, kind, known, self.used[kind])
             self._create_signers(plan, known)
             self.advance(len(plan.existing))  # nothing to create for them
             signers += [(row, pk, known) for row, pk in plan.existing]
@@ -334,12 +406,11 @@ class _Writer:
         return signature
 
 
-def _plan(rows: list[ImportRow], kind: str, known: KnownSigners) -> _Plan:
+def _plan(rows: list[ImportRow], kind: str, known: KnownSigners, used: set[int]) -> _Plan:
     """Resolve each row's choice against the data as it is now, skipping what would sign
-    twice. An individual row chosen to sign as an organisation goes with the
-    organisations."""
+    twice (`used`: the records that sign the letter, with those of earlier rows). An
+    individual row chosen to sign as an organisation goes with the organisations."""
     plan = _Plan()
-    used: set[int] = set(known.signed)
     for row in rows:
         choice = row["choice"]
         if choice.startswith(AS_ORGANISATION):

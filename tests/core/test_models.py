@@ -26,6 +26,8 @@ from letters.models import (
     Quote,
     ReportedCount,
     Response,
+    SignatoryImport,
+    SignatoryImportRow,
     Signature,
     SignatureStatus,
     SignupRequest,
@@ -346,6 +348,17 @@ UNIQUE_CASES = [
         "endorsement_organisation_once_per_source",
         lambda: _same_letter_and_source(
             factories.EndorsementFactory, person=None, organisation=factories.OrganisationFactory()
+        ),
+    ),
+    case(
+        "import_row_has_one_place",
+        lambda: _twice(
+            SignatoryImportRow.objects.create,
+            signatory_import=SignatoryImport.objects.create(
+                letter=factories.LetterFactory(), source=factories.SourceFactory()
+            ),
+            number=0,
+            data={},
         ),
     ),
     case(

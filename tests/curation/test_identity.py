@@ -3,7 +3,7 @@ curator's choice, and the evidence is kept on the signature (issue 12, section 1
 
 import pytest
 
-from letters.curation import matching
+from letters.curation import import_rows, matching
 from letters.curation.names import identity_key, name_key
 from letters.curation.rows import AS_ORGANISATION, NEW, UNDECIDED, RowStatus
 from letters.curation.writing import ImportNotReady
@@ -41,8 +41,7 @@ def test_single_first_names_on_two_lists_are_never_one_person_by_name(
     with pytest.raises(ImportNotReady, match="2 rows wait for your choice"):
         confirm(second, curator)
     assert matching.choose_for_status(rows, RowStatus.SAME_NAME, "new") == 2
-    second.rows = rows
-    second.save(update_fields=["rows"])
+    import_rows.replace(second, rows)
     confirm(second, curator)
     assert Person.objects.filter(name="Alexander").count() == 2
 
@@ -94,8 +93,7 @@ def test_a_curators_choice_is_the_evidence_kept(letter, source, curator, other_l
     rows = signatory_import.rows
     assert rows[0]["status"] == RowStatus.SAME_NAME
     assert matching.set_choice(rows[0], str(namesake.pk))
-    signatory_import.rows = rows
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
     confirm(signatory_import, curator)
     signature = Signature.objects.get(letter=letter)
     assert signature.person == namesake
@@ -149,8 +147,7 @@ def test_create_a_new_person_for_a_duplicate_row_is_honoured(letter, source, cur
     rows = signatory_import.rows
     assert rows[1]["status"] == RowStatus.DUPLICATE
     assert matching.set_choice(rows[1], NEW)
-    signatory_import.rows = rows
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
     report = confirm(signatory_import, curator)
     assert report["outcomes"] == {"created": 2}
     assert Person.objects.filter(name="Kim").count() == 2
@@ -176,8 +173,7 @@ def test_an_organisation_listed_as_an_individual_is_flagged(letter, source, cura
     rows = signatory_import.rows
     assert rows[0]["status"] == RowStatus.ORGANISATION and rows[0]["choice"] == UNDECIDED
     assert matching.set_choice(rows[0], f"{AS_ORGANISATION}{eff.pk}")
-    signatory_import.rows = rows
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
     confirm(signatory_import, curator)
     signature = Signature.objects.get(letter=letter)
     assert signature.organisation == eff and signature.person is None

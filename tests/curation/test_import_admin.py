@@ -171,7 +171,7 @@ def test_import_needs_permission_to_add_signatures(client, django_user_model, le
 def test_import_of_another_letter_is_not_found(curator_client, letter):
     other = factories.LetterFactory()
     signatory_import = SignatoryImport.objects.create(
-        letter=other, source=factories.SourceFactory(), rows=[]
+        letter=other, source=factories.SourceFactory()
     )
     url = reverse("admin:letters_letter_import_preview", args=[letter.pk, signatory_import.pk])
     assert curator_client.get(url).status_code == 404
@@ -181,7 +181,7 @@ def test_confirm_needs_a_csrf_token(client, curator, letter):
     client.handler.enforce_csrf_checks = True
     client.force_login(curator)
     signatory_import = SignatoryImport.objects.create(
-        letter=letter, source=factories.SourceFactory(), rows=[]
+        letter=letter, source=factories.SourceFactory()
     )
     assert client.post(preview_url(signatory_import), {"action": "confirm"}).status_code == 403
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from letters.curation import matching, writing
+from letters.curation import import_rows, matching, writing
 from letters.curation.rows import RowStatus
 from letters.models import (
     IdentityBasis,
@@ -36,8 +36,7 @@ def messy_import(letter, source, known_signers):
     for row in matching.undecided(rows):
         choice = "new" if row["status"] == RowStatus.SAME_NAME else str(row["candidates"][0]["id"])
         assert matching.set_choice(row, choice)
-    signatory_import.rows = rows
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
     return signatory_import
 
 
@@ -160,9 +159,10 @@ def test_new_slugs_never_collide(letter, source):
     factories.OrganisationFactory(name="Taken Name Ltd", slug="same-name")
     # Two names (normalise keeps "&") that slugify alike.
     signatory_import = preview(letter, source, "Same Name\nSame & name\n")
-    for row in signatory_import.rows:
+    rows = signatory_import.rows
+    for row in rows:
         matching.set_choice(row, "new")
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
     confirm(signatory_import)
     slugs = sorted(
         Organisation.objects.filter(name__startswith="Same").values_list("slug", flat=True)

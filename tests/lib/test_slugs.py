@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from letters.curation import matching
+from letters.curation import import_rows, matching
 from letters.curation.merging import merge_organisations
 from letters.curation.rows import NEW
 from letters.lib.slugs import BASE_MAX_LENGTH, unique_slug
@@ -128,7 +128,7 @@ def test_an_import_never_takes_a_merged_records_old_url(curator, merged_away):
     signatory_import = preview(letter, source, "5-Rights Org\n")
     rows = signatory_import.rows
     assert matching.set_choice(rows[0], NEW)
-    signatory_import.save(update_fields=["rows"])
+    import_rows.replace(signatory_import, rows)
 
     confirm(signatory_import, curator)
 

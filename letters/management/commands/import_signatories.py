@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from letters.curation import matching, writing
+from letters.curation import import_rows, matching, writing
 from letters.curation.rows import TO_CHECK, ImportRow, RowStatus
 from letters.lib.partial_dates import parse_partial_date
 from letters.lib.progress import Progress
@@ -105,11 +105,15 @@ class Command(BaseCommand):
             )
             if signatory_import.status == ImportStatus.FAILED:
                 raise CommandError(f"{path}: {signatory_import.error} Nothing was imported.")
-            rows: list[ImportRow] = signatory_import.rows
+            # The command reports on every row, so it holds them all (the admin's jobs
+            # read and write them a chunk at a time).
+            records = list(import_rows.of(signatory_import))
+            rows: list[ImportRow] = [record.data for record in records]
             for notice in signatory_import.report.get("notices", []):
                 self.stderr.write(notice)
             self._decide(rows, options["close"])
-            type(signatory_import).objects.filter(pk=signatory_import.pk).update(rows=rows)
+            import_rows.save(records)
+            del records
             if options["dry_run"]:
                 self._print_rows(rows, "status", options["verbosity"])
                 self._print_counts("Preview (nothing written)", rows, "status")
@@ -119,9 +123,9 @@ class Command(BaseCommand):
             writing.confirm_import(
                 signatory_import.pk, user=user, progress=_absolute(writing_progress)
             )
-        signatory_import.refresh_from_db()
-        self._print_rows(signatory_import.rows, "outcome", options["verbosity"])
-        self._print_counts(f"Import #{signatory_import.pk}", signatory_import.rows, "outcome")
+        rows = signatory_import.rows
+        self._print_rows(rows, "outcome", options["verbosity"])
+        self._print_counts(f"Import #{signatory_import.pk}", rows, "outcome")
 
     def _decide(self, rows: list[ImportRow], policy: str) -> None:
         """Apply the --close policy to the rows that wait for a choice."""
