@@ -33,6 +33,7 @@ from .pagination import page_number, paginate, paginate_matches, paginate_ranked
 from .params import text_param
 from .printing import full_public_list
 from .share_cards import card_url
+from .signatory_items import signatory_items
 from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
@@ -136,9 +137,11 @@ def _letter_page(
     kind = request.GET.get("kind", "")
     country = country_filter(text_param(request, "country"))
     filtered = bool(query or kind or country)
+    page = _list_page(request, letter, query, kind, country)
     context = {
         "letter": letter,
-        "page": _list_page(request, letter, query, kind, country),
+        "page": page,
+        "signatory_items": signatory_items(page.object_list, letter.slug),
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
         "kinds": KIND_FILTER,
