@@ -158,7 +158,7 @@ def _letter_page(
         # When its figures were read: the page may come from the page cache.
         context["rendered_at"] = timezone.now()
         context["chart"] = signatures_over_time(letter)
-        context["letter_texts"] = letter_texts(letter, text_param(request, TEXT_PARAM))
+        context["letter_texts"] = letter_texts(letter.texts.all(), text_param(request, TEXT_PARAM))
         context["share_description"] = _share_description(letter)
         context["share_image"] = request.build_absolute_uri(card_url(letter))
         # No access date: the page may be served from the page cache for days. The
