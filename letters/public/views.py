@@ -144,9 +144,7 @@ def _letter_page(
         "signatory_items": signatory_items(page.object_list, letter.slug),
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
-        "kinds": KIND_FILTER,
         "country": country,
-        "countries": country_options(letter.signatory_countries),
         "filtered": filtered,
         "preview": preview,
     }
@@ -155,6 +153,9 @@ def _letter_page(
         template += "#signatory-list"
     else:
         url = request.build_absolute_uri(letter.get_absolute_url())
+        # The filter form's choices: the fragment replaces the list, never the form.
+        context["kinds"] = KIND_FILTER
+        context["countries"] = country_options(letter.signatory_countries)
         # When its figures were read: the page may come from the page cache.
         context["rendered_at"] = timezone.now()
         context["chart"] = signatures_over_time(letter)
