@@ -64,6 +64,10 @@ def count_queries(client, url: str, headers: dict | None = None) -> int:
     return len(context.captured_queries)
 
 
-def rendering_context(response) -> dict:
-    """What the view handed its page template, as a plain dict, to render it again."""
-    return response.context[0].flatten()
+def rendering_context(response, template_name: str) -> dict:
+    """What the view handed its page template, as a plain dict, to render it again.
+
+    Found by the template's name: a view may render pieces on their own before the page
+    (the letter page renders each source link of its list once)."""
+    rendered = [template.name for template in response.templates]
+    return response.context[rendered.index(template_name)].flatten()

@@ -1,6 +1,6 @@
 """What a letter page shows beside its signatory list: the counts reported, addressees,
-organisers, documents, coverage, quotes, outcomes, endorsements and the letters that
-answer it.
+organisers, documents, its own texts, coverage, quotes, outcomes, endorsements and the
+letters that answer it.
 
 Each part is one query, and an empty part costs nearly as much as a full one (the ORM
 builds and compiles the query all the same), while most letters have only some of them:
@@ -31,12 +31,15 @@ from letters.models import (
     Visibility,
 )
 
+from .letter_texts import texts_shown
+
 # Each part: the Letter attribute, and how the page reads it (with what each row links to).
 PARTS: dict[str, Callable[[], QuerySet[Model]]] = {
     "reported_counts": lambda: ReportedCount.objects.select_related("source"),
     "addressees": lambda: Addressee.objects.select_related("organisation"),
     "organisers": lambda: Organiser.objects.select_related("source", "organisation", "person"),
     "documents": lambda: Source.objects.all(),
+    "texts": texts_shown,
     "coverage": lambda: Source.objects.all(),
     "quotes": lambda: Quote.objects.select_related("source"),
     "responses": lambda: Response.objects.select_related("source"),

@@ -83,6 +83,8 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
     person_url = signer_url_builder("person_detail")
     rows: dict[int, SignatoryRow] = {}
     cited: dict[int, list[SignatoryRow]] = {}  # by source id
+    # Most rows share a few labels; each costs a translation lookup.
+    labels: dict[tuple[str, str | None], str] = {}
     for (
         pk,
         name,
@@ -105,6 +107,8 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
     ) in signatures.values_list(*ROW_FIELDS):
         row = rows.get(pk)
         if row is None:
+            if (status, withdrawn_on) not in labels:
+                labels[status, withdrawn_on] = status_label(status, withdrawn_on)
             if organisation_slug is not None:
                 signer_name, url = organisation_name, organisation_url(organisation_slug)
             else:
@@ -118,7 +122,7 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
                 "country": country_name(country),
                 "country_is_inferred": country_is_inferred,
                 "status": status,
-                "status_label": status_label(status, withdrawn_on),
+                "status_label": labels[status, withdrawn_on],
                 "withdrawal_reason": (
                     withdrawal_reason if status == SignatureStatus.WITHDRAWN else ""
                 ),

@@ -33,6 +33,7 @@ from .pagination import page_number, paginate, paginate_matches, paginate_ranked
 from .params import text_param
 from .printing import full_public_list
 from .share_cards import card_url
+from .signatory_items import signatory_items
 from .signatory_rows import signatory_rows
 from .timeline import TIMELINE_NAMES_PER_DATE
 from .timeline import letter_timeline as build_timeline
@@ -136,14 +137,14 @@ def _letter_page(
     kind = request.GET.get("kind", "")
     country = country_filter(text_param(request, "country"))
     filtered = bool(query or kind or country)
+    page = _list_page(request, letter, query, kind, country)
     context = {
         "letter": letter,
-        "page": _list_page(request, letter, query, kind, country),
+        "page": page,
+        "signatory_items": signatory_items(page.object_list, letter.slug),
         "query": query,
         "kind": kind if kind in SignerKind.values else "",
-        "kinds": KIND_FILTER,
         "country": country,
-        "countries": country_options(letter.signatory_countries),
         "filtered": filtered,
         "preview": preview,
     }
@@ -152,10 +153,13 @@ def _letter_page(
         template += "#signatory-list"
     else:
         url = request.build_absolute_uri(letter.get_absolute_url())
+        # The filter form's choices: the fragment replaces the list, never the form.
+        context["kinds"] = KIND_FILTER
+        context["countries"] = country_options(letter.signatory_countries)
         # When its figures were read: the page may come from the page cache.
         context["rendered_at"] = timezone.now()
         context["chart"] = signatures_over_time(letter)
-        context["letter_texts"] = letter_texts(letter, text_param(request, TEXT_PARAM))
+        context["letter_texts"] = letter_texts(letter.texts.all(), text_param(request, TEXT_PARAM))
         context["share_description"] = _share_description(letter)
         context["share_image"] = request.build_absolute_uri(card_url(letter))
         # No access date: the page may be served from the page cache for days. The

@@ -24,7 +24,7 @@ from letters.models import (
     SignupAction,
 )
 from letters.page_cache import HTMX_VARY, wants_fragment
-from letters.public.letter_texts import TEXT_PARAM, letter_texts
+from letters.public.letter_texts import TEXT_PARAM, letter_texts, texts_shown
 from letters.public.params import text_param
 from tracker.client_ip import client_ip
 
@@ -72,7 +72,7 @@ def _request_page(
     signs), only the form of the kind chosen."""
     template = REQUEST_TEMPLATES[action]
     # The letter in its own words, in the language asked for (the sign page shows it).
-    texts = letter_texts(letter, text_param(request, TEXT_PARAM))
+    texts = letter_texts(texts_shown().filter(letter=letter), text_param(request, TEXT_PARAM))
     context: dict[str, object] = {"letter": letter, "form": form, "letter_texts": texts}
     if action == SignupAction.SIGN:
         kind_form = SignerKindForm({"kind": kind} if kind is not None else None)

@@ -108,6 +108,28 @@ def test_the_french_letter_page_is_in_french_with_french_dates(client, hosted):
     assert re.search(r"\b\d+ répertoriés? ici", page)
 
 
+def test_the_french_signatory_list_is_in_french(client, published_letter):
+    """The list's rows are written in Python (signatory_items.py): its words too."""
+    factories.SignatureFactory(
+        letter=published_letter,
+        country="FR",
+        country_is_inferred=True,
+        status="withdrawn",
+        withdrawn_on="2021-05-03",
+        withdrawal_reason="Changed its mind.",
+    )
+
+    for headers in ({}, HX):
+        page = html(client.get(f"/fr/letters/{published_letter.slug}/", headers=headers))
+
+        assert 'France <span class="caveat">(déduit)</span>' in page
+        assert ">retirée le 3 mai 2021</span>" in page
+        assert "Motif indiqué\u00a0: Changed its mind." in page
+        assert "Signaler une erreur ou demander un retrait<span" in page
+        assert 'href="/fr/statuses/#status-withdrawn"' in page
+        assert 'href="/fr/letters/letter-to-a-platform/corrections/new/?signature=' in page
+
+
 def test_the_french_sign_page_is_in_french(client, hosted):
     page = html(client.get(f"/fr/letters/{hosted.slug}/sign/"))
 

@@ -114,7 +114,8 @@ def test_the_letter_pages_citation_comes_from_the_view_and_renders_without_a_que
         "text": plain_citation(letter, url, None),
         "bibtex": bibtex_citation(letter, url, None),
     }
-    context = rendering_context(response)
+    template = "letters/public/letter_detail.html"
+    context = rendering_context(response, template)
     with django_assert_num_queries(0):
-        html = render_to_string("letters/public/letter_detail.html", context)
+        html = render_to_string(template, context)
     assert escape(plain_citation(letter, url, None)) in html

@@ -242,9 +242,10 @@ def test_co_signers_come_from_the_view_and_the_page_renders_them_without_a_query
     response = client.get(organisation.get_absolute_url())
 
     assert [(o, o.shared) for o in response.context["co_signers"]] == [(often, 2)]
-    context = rendering_context(response)
+    template = "letters/public/organisation_detail.html"
+    context = rendering_context(response, template)
     with django_assert_num_queries(0):
-        html = render_to_string("letters/public/organisation_detail.html", context)
+        html = render_to_string(template, context)
     assert "Often</a> — 2 letters in common" in html
 
 

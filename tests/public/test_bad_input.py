@@ -167,6 +167,45 @@ def test_a_hostile_signatory_name_is_escaped(client, hostile_signatory, url, hea
     assert "&lt;script&gt;" in content
 
 
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_every_value_of_a_signatory_row_is_escaped(client, published_letter, headers):
+    """The list's rows are written in Python (signatory_items.py), not by the template's
+    autoescaping: each value a row shows, quotes and ampersands included."""
+    hostile = f"{XSS} & 'single' \"double\""
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x27;single&#x27; &quot;double&quot;"
+    source = factories.SourceFactory(
+        url="https://news.example.org/?a=1&b=<2>",
+        outlet=hostile,
+        archived_url='https://archive.example.org/?a=1&b="2"',
+    )
+    factories.SignatureFactory(
+        letter=published_letter,
+        organisation=factories.OrganisationFactory(name=f"{hostile} (canonical)", slug="hostile"),
+        published_name=hostile,
+        role=hostile,
+        note=hostile,
+        country="FR",
+        status=SignatureStatus.WITHDRAWN,
+        withdrawal_reason=hostile,
+        sources=[source],
+    )
+
+    content = client.get(published_letter.get_absolute_url(), headers=headers).content.decode()
+    start = content.index('<li id="signature-')
+    row = content[start : content.index("</li>", start)]
+
+    assert "<script>" not in row and "'single'" not in row and '"double"' not in row
+    assert f'<a href="/organisations/hostile/">{escaped}</a>' in row
+    assert f'<span class="canonical">({escaped} (canonical))</span>' in row
+    assert f'<span class="role">— {escaped}</span>' in row
+    assert f'<span class="withdrawal-reason">Reason given: {escaped}</span>' in row
+    assert f'<span class="note">{escaped}</span>' in row
+    assert 'href="https://news.example.org/?a=1&amp;b=&lt;2&gt;"' in row
+    assert 'href="https://archive.example.org/?a=1&amp;b=&quot;2&quot;"' in row
+    assert f'<span class="visually-hidden"> of {escaped}</span>' in row
+    assert f'<span class="visually-hidden">: {escaped}</span>' in row
+
+
 @pytest.mark.parametrize("url", QUERY_URLS)
 def test_a_hostile_query_is_escaped(client, published_letter, url):
     response = client.get(url, {"q": XSS})
