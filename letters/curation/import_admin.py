@@ -49,6 +49,9 @@ from .rows import TO_CHECK, ImportRow, Outcome, RowStatus, edit_row
 from .status_actions import fingerprint
 
 ROWS_PER_PAGE = 200
+# A corrected row is matched again with the whole list (duplicates within it): inside
+# the request up to this many rows (a few seconds at most), by a job beyond.
+INLINE_MATCH_ROWS = 5000
 IMPORT_PERMISSION = "letters.add_signature"
 # The statuses a choice can be made for all at once, with the choices offered.
 BULK_CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -149,7 +152,11 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         job = tasks.latest_import_job(signatory_import)
         if request.method == "POST" and request.POST.get("action") == "retry":
             return _retry(request, signatory_import, job)
-        if (job is not None and job.is_active) or signatory_import.status in WAITING_FOR_A_JOB:
+        if (
+            (job is not None and job.is_active)
+            or signatory_import.status in WAITING_FOR_A_JOB
+            or _rematch_failed(job)
+        ):
             return self._import_progress(request, signatory_import, job)
         if request.htmx:
             # The job a page was polling has finished: show its outcome, whole.
@@ -203,19 +210,27 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
     def _import_progress(
         self, request: AdminRequest, signatory_import: SignatoryImport, job: Job | None
     ) -> TemplateResponse:
-        confirming = signatory_import.status == ImportStatus.PREVIEW
+        rematching = job is not None and job.task_path == tasks.rematch_signatory_import.module_path
+        confirming = signatory_import.status == ImportStatus.PREVIEW and not rematching
         done, total = (job.done, job.total) if job is not None else (0, None)
         if confirming and job is not None and job.is_active:
             done, total = cache.get(tasks.import_progress_key(job)) or (done, None)
         failed = job is not None and job.status == JobStatus.FAILED
         context = {
             **self.admin_site.each_context(request),
-            "title": "Importing the list" if confirming else "Reading the list",
+            "title": (
+                "Importing the list"
+                if confirming
+                else "Matching the corrected list again"
+                if rematching
+                else "Reading the list"
+            ),
             "opts": self.model._meta,
             "letter": signatory_import.letter,
             "signatory_import": signatory_import,
             "job": job,
             "confirming": confirming,
+            "rematching": rematching,
             "done": done,
             "total": total,
             "percent": min(100, 100 * done // total) if total else None,
@@ -235,7 +250,10 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
             messages.error(request, "This import is no longer awaiting confirmation.")
             return HttpResponseRedirect(url)
         action = request.POST.get("action", "save")
-        _apply_page(request, signatory_import)
+        if _apply_page(request, signatory_import):
+            # The corrected list is being matched again by a job, whose progress the
+            # page shows: nothing else is done with rows not matched yet.
+            return HttpResponseRedirect(url)
         if action == "bulk":
             _apply_bulk(request, signatory_import)
         SignatoryImport.objects.filter(pk=signatory_import.pk).update(
@@ -276,9 +294,10 @@ class SignatoryImportAdminMixin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:letters_letter_change", args=[letter.pk]))
 
 
-def _apply_page(request: HttpRequest, signatory_import: SignatoryImport) -> None:
+def _apply_page(request: AuthenticatedHttpRequest, signatory_import: SignatoryImport) -> bool:
     """The page's corrections (name, kind, country) and choices, then matching again if
-    anything was corrected. Rows are named by their number in the list."""
+    anything was corrected: here, or by a job for a list longer than INLINE_MATCH_ROWS
+    (True when such a job was queued). Rows are named by their number in the list."""
     posted = {int(i) for i in request.POST.getlist("rows") if i.isdigit()}
     records = {record.number: record for record in _rows_numbered(signatory_import, posted)}
     edited = set()
@@ -290,7 +309,8 @@ def _apply_page(request: HttpRequest, signatory_import: SignatoryImport) -> None
         }
         if edit_row(record.data, **fields):
             edited.add(number)
-    if edited:
+    rematch = bool(edited) and import_rows.of(signatory_import).count() > INLINE_MATCH_ROWS
+    if edited and not rematch:
         import_rows.save(records.values())
         writing.match_rows(signatory_import)
         messages.info(request, f"{len(edited)} corrected rows were checked and matched again.")
@@ -305,9 +325,17 @@ def _apply_page(request: HttpRequest, signatory_import: SignatoryImport) -> None
             chosen.append(record)
         else:
             refused += 1
-    import_rows.save(chosen)
+    import_rows.save(records.values() if rematch else chosen)
     if refused:
         messages.warning(request, f"{refused} choices were not offered and were ignored.")
+    if rematch:
+        tasks.start_rematch(signatory_import, request.user)
+        messages.info(
+            request,
+            f"{len(edited)} corrected rows were checked; the whole list is being matched "
+            "again, which takes a while for a list this long.",
+        )
+    return rematch
 
 
 def _rows_numbered(
@@ -396,6 +424,15 @@ def _retry(
     else:
         messages.warning(request, "Nothing to retry: the job has not failed.")
     return HttpResponseRedirect(_preview_url(signatory_import))
+
+
+def _rematch_failed(job: Job | None) -> bool:
+    """Rows left half matched again are not shown, nor confirmed, until a retry succeeds."""
+    return (
+        job is not None
+        and job.status == JobStatus.FAILED
+        and job.task_path == tasks.rematch_signatory_import.module_path
+    )
 
 
 def readable_error(job: Job) -> str:

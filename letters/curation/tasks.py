@@ -1,5 +1,6 @@
 """Curation's background work: signature statuses in bulk, source link checks, and the
-two steps of an import (the preview's reading and matching, the confirmation's writing).
+steps of an import (the preview's reading and matching, matching a long list again after
+a curator's corrections, the confirmation's writing).
 
 All are jobs (letters/jobs/runner.py): followed in the admin, resumed from their last
 checkpoint if a worker dies, and safe to retry.
@@ -174,6 +175,29 @@ def confirm_signatory_import(run: JobRun) -> str:
     return imported_message(report.get("outcomes", {}))
 
 
+@job_task
+def rematch_signatory_import(run: JobRun) -> str:
+    """Match a previewed list's rows again after a curator's corrections, when the list
+    is too long to match inside a request. Each chunk of rows is saved as it is matched;
+    the rows are shown again only once the job has succeeded, and a run stopped half-way
+    is redone from the first row."""
+    signatory_import = (
+        SignatoryImport.objects.select_related("letter")
+        .defer("upload")
+        .get(pk=run.params["import_id"])
+    )
+    if signatory_import.status != ImportStatus.PREVIEW:
+        return f"Nothing to match again: the import is {signatory_import.get_status_display()}."
+    writing.match_rows(signatory_import, progress=_to_job(run))
+    counts = import_rows.counts(signatory_import)
+    SignatoryImport.objects.filter(pk=signatory_import.pk).update(
+        report={**signatory_import.report, "counts": counts}
+    )
+    rows = sum(counts.values())
+    run.checkpoint(done=rows, result_url=import_url(signatory_import))
+    return f"{rows:,} rows matched again after a curator's corrections."
+
+
 def imported_message(outcomes: dict[str, int]) -> str:
     return (
         f"Imported: {outcomes.get('created', 0):,} new records signed, "
@@ -191,6 +215,18 @@ def start_preview(signatory_import: SignatoryImport, user: User, key: str) -> Jo
         params={"import_id": signatory_import.pk},
         user=user,
         key=key,
+    )
+
+
+def start_rematch(signatory_import: SignatoryImport, user: User) -> Job:
+    """Queue the matching of a long list again after a curator's corrections."""
+    return start(
+        rematch_signatory_import,
+        f"Match {signatory_import.file_name or 'a pasted list'} again after corrections "
+        f"(import #{signatory_import.pk})",
+        params={"import_id": signatory_import.pk},
+        user=user,
+        key=f"signatory-import-rematch:{signatory_import.pk}",
     )
 
 
@@ -214,7 +250,11 @@ def import_url(signatory_import: SignatoryImport) -> str:
 
 def latest_import_job(signatory_import: SignatoryImport) -> Job | None:
     """The last preview or confirmation job of the import, if any."""
-    paths = [preview_signatory_import.module_path, confirm_signatory_import.module_path]
+    paths = [
+        preview_signatory_import.module_path,
+        rematch_signatory_import.module_path,
+        confirm_signatory_import.module_path,
+    ]
     return (
         Job.objects.filter(task_path__in=paths, params__import_id=signatory_import.pk)
         .defer("input_data")

@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 
 from bench import messy_lists
-from letters.curation import tasks, writing
+from letters.curation import import_admin, tasks, writing
 from letters.curation.rows import RowStatus
 from letters.jobs.tasks import sweep
 from letters.models import ImportStatus, Job, JobStatus, Organisation, SignatoryImport, Signature
+from tests import factories
 from tests.curation.test_import_admin import csv_file, preview_url, upload_url
 
 FORM = {"source_url": "https://example.org/big-list", "default_kind": "organisation"}
@@ -46,6 +47,7 @@ def run_worker(job):
     job.refresh_from_db()
     task = {
         tasks.preview_signatory_import.module_path: tasks.preview_signatory_import,
+        tasks.rematch_signatory_import.module_path: tasks.rematch_signatory_import,
         tasks.confirm_signatory_import.module_path: tasks.confirm_signatory_import,
     }[job.task_path]
     task.call(job.pk)
@@ -319,3 +321,54 @@ def test_signatures_written_a_batch_at_a_time_keep_the_files_order_sources_and_h
     assert Signature.history.filter(letter=letter).count() == 30
     letter.refresh_from_db()
     assert letter.listed_count == 30
+
+
+def test_a_correction_to_a_long_list_is_matched_again_by_a_job_before_anything_else(
+    curator_client, letter, queued_tasks, monkeypatch
+):
+    monkeypatch.setattr(import_admin, "INLINE_MATCH_ROWS", 2)
+    eff = factories.OrganisationFactory(name="Electronic Frontier Foundation")
+    response = upload(curator_client, letter, ["Electronc Frontier Foundation", "Other", "Third"])
+    run_worker(Job.objects.get())
+
+    corrected = curator_client.post(
+        response.url,
+        {"rows": ["0"], "name-0": "Electronic Frontier Foundation", "action": "confirm"},
+    )
+
+    # The confirmation waits: the rows are matched again first, by a job.
+    assert corrected.url == response.url
+    job = Job.objects.get(task_path=tasks.rematch_signatory_import.module_path)
+    assert not Job.objects.filter(task_path=tasks.confirm_signatory_import.module_path).exists()
+    page = curator_client.get(response.url).content.decode()
+    assert "Matching every row again after your corrections" in page
+    assert run_worker(job).status == JobStatus.SUCCEEDED
+    (row, *_) = SignatoryImport.objects.get().rows
+    assert row["status"] == RowStatus.SAME_NAME and row["candidates"][0]["id"] == eff.pk
+    page = curator_client.get(response.url).content.decode()
+    assert "Check the import before confirming" in page
+
+
+def test_a_failed_match_again_shows_no_rows_to_confirm_until_retried(
+    curator_client, letter, queued_tasks, monkeypatch
+):
+    monkeypatch.setattr(import_admin, "INLINE_MATCH_ROWS", 2)
+    response = upload(curator_client, letter, ["Oen", "Two", "Three"])
+    run_worker(Job.objects.get())
+    curator_client.post(response.url, {"rows": ["0"], "name-0": "One"})
+    match_rows = writing.match_rows
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the matching index is not there")
+
+    monkeypatch.setattr(writing, "match_rows", broken)
+    job = run_worker(Job.objects.get(task_path=tasks.rematch_signatory_import.module_path))
+
+    assert job.status == JobStatus.FAILED
+    page = curator_client.get(response.url).content.decode()
+    assert "Matching the corrected list again failed" in page
+    assert 'value="confirm"' not in page and 'name="action" value="retry"' in page
+    monkeypatch.setattr(writing, "match_rows", match_rows)
+    curator_client.post(response.url, {"action": "retry"})
+    assert run_worker(job).status == JobStatus.SUCCEEDED
+    assert [row["name"] for row in SignatoryImport.objects.get().rows] == ["One", "Two", "Three"]
