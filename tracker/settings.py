@@ -345,7 +345,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "tracker.cache.FileCache",
             "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
