@@ -157,18 +157,21 @@ def preview_import(import_id: int, progress: ProgressCallback = _no_progress) ->
     day_order = numeric_day_order(clean_text(raw.get("first_listed")) for raw in raws)
     # Taken from the end of the reversed list, each raw row is let go once checked.
     raws.reverse()
-    with transaction.atomic():
-        import_rows.of(signatory_import).delete()  # a run stopped half-way starts again
-        number = 0
-        while raws:
-            chunk = [raws.pop() for _ in range(min(import_rows.CHUNK_SIZE, len(raws)))]
-            import_rows.add(signatory_import, check_rows(chunk, defaults, day_order), number)
-            number += len(chunk)
-        match_rows(signatory_import, progress)
-        report: ImportReport = {"counts": import_rows.counts(signatory_import), "notices": notices}
-        signatory_import.report = report
-        signatory_import.status = ImportStatus.PREVIEW
-        signatory_import.save(update_fields=["report", "status", "upload"])
+    # Each chunk is its own short write, not one transaction for the whole list: on
+    # SQLite that would keep every other writer (sign-ups, curators) waiting for a
+    # minute. Rows kept by a run stopped half-way are never shown (the import is still
+    # "reading") and the next run starts again from none.
+    import_rows.of(signatory_import).delete()
+    number = 0
+    while raws:
+        chunk = [raws.pop() for _ in range(min(import_rows.CHUNK_SIZE, len(raws)))]
+        import_rows.add(signatory_import, check_rows(chunk, defaults, day_order), number)
+        number += len(chunk)
+    match_rows(signatory_import, progress)
+    report: ImportReport = {"counts": import_rows.counts(signatory_import), "notices": notices}
+    signatory_import.report = report
+    signatory_import.status = ImportStatus.PREVIEW
+    signatory_import.save(update_fields=["report", "status", "upload"])
     return signatory_import
 
 
