@@ -16,11 +16,20 @@ def co_signers(organisation: Organisation, limit: int = CO_SIGNERS_SHOWN) -> lis
 
     Counted over the signatures alone, then the few organisations shown are read: counting
     through `Organisation.signatures` joined the signatures twice (the filter and the
-    count), which PostgreSQL took 10 to 20 seconds a page to plan and run."""
+    count), which PostgreSQL took 10 to 20 seconds a page to plan and run.
+
+    The organisation's letters are read first and given to the count as a list: as a
+    subquery, PostgreSQL's plan depended on the tables' statistics, and tables never
+    analysed since a bulk load (a fresh database, a test's) made it take 15 seconds and
+    more for one organisation of the demo."""
     evidence = Signature.objects.public().listed().identified()
-    letters = evidence.filter(organisation=organisation).values("letter")
+    letters = list(
+        evidence.filter(organisation=organisation).order_by().values_list("letter", flat=True)
+    )
+    if not letters:
+        return []
     ranked = list(
-        evidence.filter(letter__in=letters, organisation__isnull=False)
+        evidence.filter(letter__in=set(letters), organisation__isnull=False)
         .exclude(organisation=organisation)
         .values("organisation")
         .annotate(shared=Count("letter", distinct=True))
