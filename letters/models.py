@@ -1215,6 +1215,8 @@ class Signature(models.Model):
         """Note where this signature stands, so that a save can tell what it moved."""
         fields = signature_list.LIST_PLACE_FIELDS
         self._saved_place = tuple(self.__dict__.get(field) for field in fields)
+        # Who signed: a signature moved to another signer changes the signer indexes.
+        self._saved_signer = (self.__dict__.get("organisation_id"), self.__dict__.get("person_id"))
 
     def natural_key(self) -> tuple[str, str, str]:
         return (

@@ -7,8 +7,13 @@ Pages depend on:
   and its signatures, with each signer's name;
 - `organisation:<slug>`, `person:<slug>`: a signer's pages, which also depend on the
   letters the signer appears on (their titles, and the co-signers on them);
-- `INDEXES`: every page that lists across letters or signers (home, organisation and
-  people indexes, search, topics, comparisons, sitemaps, the letters feed, API lists);
+- `INDEXES`: every page that lists across letters or signers (home, search, topics,
+  comparisons, sitemaps, the letters feed, API lists);
+- `SIGNER_INDEXES`: the organisation and people indexes, which show which signers are
+  public and how many letters each signed. Every change that touches `INDEXES` touches
+  them too, except one that leaves a signature public on the same letter and signer (a
+  status changed from confirmed to disputed, say): with a letter being moderated, those
+  two slowest indexes are not rendered again in every coalescing window for nothing;
 - `SITE`: everything (a source's details, shown wherever it is cited; a merge).
 
 A change on one letter therefore leaves every other letter's pages alone. Scopes are
@@ -23,9 +28,12 @@ from django.db.models import Model, QuerySet
 from . import models
 from .page_cache import SITE, changed
 
-__all__ = ["SITE", "INDEXES", "letter", "organisation", "person", "letters_of"]
+__all__ = ["SITE", "INDEXES", "SIGNER_INDEXES", "letter", "organisation", "person", "letters_of"]
 
 INDEXES = "indexes"
+SIGNER_INDEXES = "signer-indexes"
+# What a change that touches the indexes names, unless it leaves the signer indexes alone.
+ALL_INDEXES = [INDEXES, SIGNER_INDEXES]
 
 
 def letter(slug: str) -> str:
@@ -102,13 +110,18 @@ MAX_SIGNERS_NAMED = 100
 
 
 def signatures_changed(
-    rows: Iterable[SignatureRow], using: str, *, signers_moved: bool = True
+    rows: Iterable[SignatureRow],
+    using: str,
+    *,
+    signers_moved: bool = True,
+    stayed_public: bool = False,
 ) -> None:
     """Public signatures on these (letter, organisation, person) ids changed: their
     letters' pages (which the pages of the letters' signers depend on) and the indexes
     (counts, search). Their signers' own pages too when `signers_moved`: when a signature
     is created, deleted or moved to another letter or signer, the set of letters a
-    signer's page depends on changes."""
+    signer's page depends on changes. The signer indexes too unless `stayed_public`: each
+    signature was public before and after, on the same letter and signer."""
     rows = list(rows)
     if not rows:
         return
@@ -117,7 +130,7 @@ def signatures_changed(
     if len(organisation_ids) + len(person_ids) > MAX_SIGNERS_NAMED:
         changed([SITE], using)
         return
-    scopes = [INDEXES]
+    scopes = [INDEXES] if stayed_public else list(ALL_INDEXES)
     scopes += [letter(slug) for slug in _slugs(models.Letter, (r[0] for r in rows), using)]
     scopes += [organisation(s) for s in _slugs(models.Organisation, organisation_ids, using)]
     scopes += [person(slug) for slug in _slugs(models.Person, person_ids, using)]
@@ -132,7 +145,7 @@ def letter_changed(record: "models.Letter", old_slugs: Iterable[str], using: str
     linked = {*answering.values_list("slug", flat=True), *old_slugs, record.slug}
     if record.in_response_to_id is not None:
         linked.update(_slugs(models.Letter, [record.in_response_to_id], using))
-    changed([INDEXES, *(letter(slug) for slug in linked)], using)
+    changed([*ALL_INDEXES, *(letter(slug) for slug in linked)], using)
 
 
 def letter_part_changed(record: Model, using: str) -> None:
@@ -140,7 +153,7 @@ def letter_part_changed(record: Model, using: str) -> None:
     quote, an outcome, a reported count, a correction), and on the page of the
     organisation or person it names."""
     letter_id = getattr(record, "letter_id", None)
-    scopes = [INDEXES, *(letter(slug) for slug in _slugs(models.Letter, [letter_id], using))]
+    scopes = [*ALL_INDEXES, *(letter(s) for s in _slugs(models.Letter, [letter_id], using))]
     organisation_id = getattr(record, "organisation_id", None)
     person_id = getattr(record, "person_id", None)
     scopes += [organisation(s) for s in _slugs(models.Organisation, [organisation_id], using)]
@@ -154,7 +167,7 @@ def signer_changed(
     """A signer's name, aliases or details: its pages (under every slug it had), the
     pages of the letters that name it (and find it by its aliases), and the indexes."""
     kind = organisation if isinstance(record, models.Organisation) else person
-    scopes = [INDEXES, kind(record.slug), *(kind(slug) for slug in old_slugs)]
+    scopes = [*ALL_INDEXES, kind(record.slug), *(kind(slug) for slug in old_slugs)]
     if record.pk is not None:
         scopes += letters_of(record)
     changed(scopes, using)
@@ -163,9 +176,9 @@ def signer_changed(
 def topic_changed(record: "models.Topic", using: str) -> None:
     """A topic: its pages (indexes) and its letters' (the API lists their topics)."""
     slugs = record.letters.using(using).values_list("slug", flat=True) if record.pk else []
-    changed([INDEXES, *(letter(slug) for slug in slugs)], using)
+    changed([*ALL_INDEXES, *(letter(slug) for slug in slugs)], using)
 
 
 def letter_ids_changed(letter_ids: Iterable[int], using: str) -> None:
     """What is attached to these letters changed (documents, coverage, topics)."""
-    changed([INDEXES, *(letter(s) for s in _slugs(models.Letter, letter_ids, using))], using)
+    changed([*ALL_INDEXES, *(letter(s) for s in _slugs(models.Letter, letter_ids, using))], using)

@@ -130,7 +130,7 @@ def _signer_index(
 
 
 @require_safe
-@cached_public_page(page_scopes.INDEXES)
+@cached_public_page(page_scopes.SIGNER_INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(
@@ -153,7 +153,7 @@ def _count_letters_signed(organisations: list[Organisation]) -> None:
 
 
 @require_safe
-@cached_public_page(page_scopes.INDEXES)
+@cached_public_page(page_scopes.SIGNER_INDEXES)
 @vary_on_headers(*HTMX_VARY)
 def person_list(request: HtmxHttpRequest) -> HttpResponse:
     return _signer_index(request, Person.objects.public(), PEOPLE)

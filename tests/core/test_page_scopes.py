@@ -135,6 +135,70 @@ def test_a_status_change_refreshes_its_letter_and_not_the_others(client, two_let
     assert_untouched(client, quiet)
 
 
+SIGNER_INDEXES = ["/organisations/", "/people/"]
+
+
+def test_a_status_change_between_public_statuses_leaves_the_signer_indexes_alone(
+    client, two_letters, commit
+):
+    """Who is public, and how many letters each signed, stay the same: the organisation
+    and people indexes stay in the cache while the letter and the other indexes refresh."""
+    written, _ = two_letters
+    signer_indexes = warm(client, SIGNER_INDEXES)
+    warm(client, ["/"])
+    signature = Signature.objects.filter(letter=written, organisation__slug="written-org").get()
+
+    def dispute() -> None:
+        signature.status = SignatureStatus.DISPUTED
+        signature.save()
+
+    commit(dispute)
+
+    assert "badge-disputed" in client.get("/letters/written/").content.decode()
+    assert not from_cache(client, "/")
+    assert_untouched(client, signer_indexes)
+    for url in SIGNER_INDEXES:
+        assert from_cache(client, url), url
+
+
+@pytest.mark.parametrize("status", [SignatureStatus.PENDING, SignatureStatus.REJECTED])
+def test_a_signature_leaving_the_public_list_refreshes_the_organisation_index(
+    client, two_letters, commit, status
+):
+    written, _ = two_letters
+    warm(client, SIGNER_INDEXES)
+    signature = Signature.objects.filter(letter=written, organisation__slug="written-org").get()
+
+    def take_off() -> None:
+        signature.status = status
+        signature.save()
+
+    commit(take_off)
+
+    # Its only public signature gone, the organisation leaves the index.
+    assert not from_cache(client, "/organisations/")
+    assert "Written Org" not in client.get("/organisations/").content.decode()
+
+
+def test_a_signature_moved_to_another_signer_refreshes_the_organisation_index(
+    client, two_letters, commit
+):
+    written, _ = two_letters
+    warm(client, SIGNER_INDEXES)
+    newcomer = factories.OrganisationFactory(name="Newcomer Org", slug="newcomer-org")
+    signature = Signature.objects.filter(letter=written, organisation__slug="written-org").get()
+
+    def move() -> None:
+        signature.organisation = newcomer
+        signature.save()
+
+    commit(move)
+
+    index = client.get("/organisations/").content.decode()
+    assert "Newcomer Org" in index
+    assert "Written Org" not in index
+
+
 def test_bulk_moderation_refreshes_only_the_letters_moderated(client, two_letters, commit):
     written, quiet = two_letters
     pending = factories.SignatureFactory(
