@@ -433,11 +433,15 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def published(self) -> Self:
         return self.filter(visibility=Visibility.PUBLISHED)
 
-    def matching(self, query: str) -> Self:
+    def matching(self, query: str, signed: Collection[int] | None = None) -> Self:
         """Letters whose title, text, organisers or addressees (as named, or by any name
         of the linked record) contain the query, or with a public signatory who does.
 
         Signatories are searched as `SignatureQuerySet.found_by_letter_search` says.
+        `signed` are the ids of the letters they found, when the caller has read them
+        already: the home page counts them per letter, and that search is the costly part
+        (thousands of signatures for a common word), which a page and its count would
+        otherwise each run again as a subquery.
         """
         needle = normalise(query)
         if not needle:
@@ -445,12 +449,12 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         named = Q(organisation__search_text__contains=needle) | Q(
             person__search_text__contains=needle
         )
-        signed = Signature.objects.found_by_letter_search(query).values("letter_id")
+        found = Signature.objects.found_by_letter_search(query).values("letter_id")
         return self.filter(
             Q(search_text__contains=needle)
             | Q(pk__in=Organiser.objects.filter(named).values("letter_id"))
             | Q(pk__in=Addressee.objects.filter(named).values("letter_id"))
-            | Q(pk__in=signed)
+            | Q(pk__in=found if signed is None else list(signed))
         )
 
     def hosted(self) -> Self:
@@ -904,6 +908,10 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         if len(normalise(query)) < MIN_INDEXED_LENGTH:
             return self.none()
         return self.public().matching(query)
+
+    def count_per_letter(self) -> dict[int, int]:
+        """How many of these signatures each letter has, by letter id, in one query."""
+        return dict(self.order_by().values_list("letter").annotate(total=Count("pk")))
 
     def on_letter_matching(self, letter: "Letter", query: str) -> Self:
         """`letter`'s signatures matching `query`.

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -53,22 +53,6 @@ class LetterResult:
     matching_signatories: int = 0
 
 
-def _letter_results(letters: list[Letter], query: str) -> list[LetterResult]:
-    """The letters of a page, each with its public signatories matching `query` counted
-    (one query), so that a card can say why it was found and link to them."""
-    if not query:
-        return [LetterResult(letter) for letter in letters]
-    matches = (
-        Signature.objects.found_by_letter_search(query)
-        .filter(letter__in=letters)
-        .order_by()
-        .values_list("letter")
-        .annotate(total=Count("pk"))
-    )
-    counts = dict(matches)
-    return [LetterResult(letter, counts.get(letter.pk, 0)) for letter in letters]
-
-
 @require_safe
 @cached_public_page(page_scopes.INDEXES)
 @vary_on_headers(*HTMX_VARY)
@@ -78,14 +62,17 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     query = text_param(request, "q")
     side = request.GET.get("stance", "")
     letters = Letter.objects.published().prefetch_related("reported_counts", "addressees")
+    # Each letter's public signatories matching the search, counted once (one query),
+    # so that a card can say why it was found and link to them.
+    found = Signature.objects.found_by_letter_search(query).count_per_letter() if query else {}
     if query:
-        letters = letters.matching(query)
+        letters = letters.matching(query, signed=found.keys())
     if side in Side.values:
         letters = letters.filter(side=side)
     else:
         side = ""
     page = paginate(request, letters, settings.INDEX_PAGE_SIZE)
-    results = _letter_results(list(page.object_list), query)
+    results = [LetterResult(letter, found.get(letter.pk, 0)) for letter in page.object_list]
     context = {
         "page": page,
         "results": results,
