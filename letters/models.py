@@ -189,10 +189,15 @@ class SignerQuerySet(models.QuerySet[_M]):
         )
 
     def matching(self, query: str) -> Self:
+        """Substring search over names and aliases, served by a trigram index on both
+        databases (see letters/search_index.py), as `SignatureQuerySet.matching` is."""
         needle = normalise(query)
         if not needle:
             return self
-        return self.filter(search_text__contains=needle)
+        matches = self.filter(search_text__contains=needle)
+        indexed = matching_ids(needle, self.db, self.model._meta.db_table)
+        # The index narrows the rows; the LIKE keeps the exact substring rule.
+        return matches if indexed is None else matches.filter(pk__in=indexed)
 
 
 class SignerManager(SlugManager[_M]):

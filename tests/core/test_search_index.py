@@ -3,7 +3,9 @@
 `Signature.objects.matching(q)` must return the signatures whose normalised
 `search_text` contains `normalise(q)`, nothing more and nothing less, on SQLite (an FTS5
 trigram table kept by triggers) and on PostgreSQL (a pg_trgm index). Each test compares
-it with that rule applied in Python to every row, after every kind of write.
+it with that rule applied in Python to every row, after every kind of write. The same
+holds for organisations and people (`Organisation.objects.matching(q)`), whose names and
+aliases have indexes of their own.
 """
 
 import pytest
@@ -11,8 +13,8 @@ from django.db import DatabaseError, connection, transaction
 
 from letters import signature_list
 from letters.lib.text import normalise
-from letters.models import Signature, SignatureStatus
-from letters.search_index import FTS_TABLE, ensure_search_index
+from letters.models import Organisation, Person, Signature, SignatureStatus
+from letters.search_index import FTS_TABLE, TEXT_INDEXES, ensure_search_index
 from tests import factories
 
 SQLITE_ONLY = pytest.mark.skipif(
@@ -159,13 +161,14 @@ def found(query: str, signatures=None) -> set[int]:
 
 
 def assert_index_sound() -> None:
-    """On SQLite, the FTS table agrees with the signature table row for row."""
+    """On SQLite, each FTS table agrees with its table (signatures, organisations,
+    people) row for row."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            # rank 1 also compares the index with the signature table (its content).
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
-            )
+            for index in TEXT_INDEXES.values():
+                fts = index.fts_table
+                # rank 1 also compares the index with its table (its content).
+                cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
 
 
 def derived_queries() -> list[str]:
@@ -427,6 +430,89 @@ def test_a_person_alias_is_found_while_it_exists(corpus):
 
 
 # ---------------------------------------------------------------------------
+# Organisations and people
+# ---------------------------------------------------------------------------
+
+SIGNERS = [Organisation, Person]
+
+
+def signers_reference(model, query: str) -> set[int]:
+    needle = normalise(query)
+    rows = model.objects.values_list("pk", "search_text")
+    return {pk for pk, text in rows if needle in normalise(text)}
+
+
+def signers_found(model, query: str) -> set[int]:
+    return set(model.objects.matching(query).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("model", SIGNERS)
+def test_signer_search_finds_exactly_the_names_containing_the_query(corpus, model):
+    queries = [*SIMPLE_QUERIES, *derived_queries()]
+
+    wrong = {
+        query: (signers_found(model, query), signers_reference(model, query)) for query in queries
+    }
+
+    assert {query: sets for query, sets in wrong.items() if sets[0] != sets[1]} == {}
+    assert_index_sound()
+
+
+def assert_signer_search(model, query: str, *, finds=None, misses=None) -> None:
+    results = signers_found(model, query)
+    assert results == signers_reference(model, query)
+    if finds is not None:
+        assert finds.pk in results
+    if misses is not None:
+        assert misses.pk not in results
+    assert_index_sound()
+
+
+def test_an_organisation_is_found_by_its_current_names_only(corpus):
+    organisation = factories.OrganisationFactory(name="Marsupial Alliance", slug="marsupials")
+    assert_signer_search(Organisation, "marsupial", finds=organisation)
+
+    organisation.name = "Possum Partnership"
+    organisation.save()
+    assert_signer_search(Organisation, "possum", finds=organisation)
+    assert_signer_search(Organisation, "marsupial", misses=organisation)
+
+    alias = factories.OrganisationAliasFactory(organisation=organisation, name="Koala Collective")
+    assert_signer_search(Organisation, "koala", finds=organisation)
+    alias.delete()
+    assert_signer_search(Organisation, "koala", misses=organisation)
+
+    Organisation.objects.filter(pk=organisation.pk).update(search_text="bilby burrow")
+    assert_signer_search(Organisation, "bilby", finds=organisation)
+    assert_signer_search(Organisation, "possum", misses=organisation)
+
+    organisation.delete()
+    assert_signer_search(Organisation, "bilby", misses=organisation)
+
+
+def test_a_person_is_found_by_their_current_names_only(corpus):
+    person = corpus["Sofia Nunez"].person
+    assert_signer_search(Person, "nunez", finds=person)
+
+    alias = factories.PersonAliasFactory(person=person, name="Sofía Núñez-Ortega")
+    assert_signer_search(Person, "ortega", finds=person)
+    alias.delete()
+    assert_signer_search(Person, "ortega", misses=person)
+
+    person.name = "Sofia Ramos"
+    person.save()
+    assert_signer_search(Person, "ramos", finds=person)
+    assert_signer_search(Person, "nunez", misses=person)
+
+
+def test_the_search_page_finds_signers_through_the_index(client, corpus):
+    response = client.get("/search/", {"q": "picard"})
+
+    assert response.status_code == 200
+    assert "Jean‑Luc Picard" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------
 # The index objects themselves
 # ---------------------------------------------------------------------------
 
@@ -438,9 +524,9 @@ def sqlite_triggers() -> set[str]:
 
 
 TRIGGERS = {
-    "letters_signature_fts_insert",
-    "letters_signature_fts_update",
-    "letters_signature_fts_delete",
+    f"letters_{table}_fts_{event}"
+    for table in ("signature", "organisation", "person")
+    for event in ("insert", "update", "delete")
 }
 
 
@@ -457,6 +543,21 @@ def test_ensure_search_index_restores_a_dropped_trigger_and_indexes_what_it_miss
     assert_search("platypus", finds=signature)
     later = factories.SignatureFactory(published_name="Platypus Patrol Two")
     assert_search("platypus", finds=later)
+
+
+@SQLITE_ONLY
+def test_ensure_search_index_restores_a_signer_indexes_dropped_trigger(corpus):
+    organisation = factories.OrganisationFactory(name="Platypus Patrol", slug="platypus")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER letters_organisation_fts_update")
+    Organisation.objects.filter(pk=organisation.pk).update(search_text="echidna")
+    assert signers_found(Organisation, "echidna") == set()  # the trigger was missing
+
+    ensure_search_index()
+
+    assert sqlite_triggers() >= TRIGGERS
+    assert_signer_search(Organisation, "echidna", finds=organisation)
+    assert_signer_search(Organisation, "platypus", misses=organisation)
 
 
 @SQLITE_ONLY
@@ -499,16 +600,21 @@ def test_the_sqlite_index_rejects_a_broken_state_so_integrity_checks_mean_someth
 
 
 @POSTGRESQL_ONLY
-def test_postgresql_has_the_trigram_extension_and_index(db):
+@pytest.mark.parametrize(
+    ("index", "table"),
+    [
+        ("signature_search_trgm_idx", "letters_signature"),
+        ("organisation_search_trgm_idx", "letters_organisation"),
+        ("person_search_trgm_idx", "letters_person"),
+    ],
+)
+def test_postgresql_has_the_trigram_extension_and_index(db, index, table):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         assert cursor.fetchall() == [(1,)]
-        cursor.execute(
-            "SELECT tablename, indexdef FROM pg_indexes "
-            "WHERE indexname = 'signature_search_trgm_idx'"
-        )
-        ((table, definition),) = cursor.fetchall()
-    assert table == "letters_signature"
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE indexname = %s", [index])
+        ((indexed_table, definition),) = cursor.fetchall()
+    assert indexed_table == table
     assert "USING gin" in definition
     assert "search_text gin_trgm_ops" in definition
 
