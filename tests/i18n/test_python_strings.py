@@ -15,10 +15,17 @@ from django.utils import translation
 from django_htmx.middleware import HtmxDetails
 
 from letters.lib.partial_dates import format_partial_date
-from letters.models import CorrectionKind, OutboundEmail, Side, Signature, SignatureStatus
+from letters.models import (
+    CorrectionKind,
+    Letter,
+    OutboundEmail,
+    Side,
+    Signature,
+    SignatureStatus,
+)
 from letters.opendata.embeds import letter_badge
 from letters.opendata.feeds import LatestLettersFeed, LetterSignatoriesFeed
-from letters.public.charts import _short_label
+from letters.public.charts import _short_label, signatures_over_time
 from letters.public.forms import AsOfForm
 from letters.public.signatory_rows import status_label
 from letters.signing import ratelimit, services
@@ -150,6 +157,27 @@ def test_chart_labels_abbreviate_months_in_the_pages_language():
             "1 juin 2020",
             "juil. 2020",
         ]
+
+
+def test_chart_bar_texts_group_figures_as_the_pages_language_does():
+    letter = Letter(listing_timeline={"2020-02-06": 1234, "2020-03": 56}, listed_count=1290)
+
+    with translation.override("en-gb"):
+        chart = signatures_over_time(letter)
+        assert chart.description == "1,234 by 6 February 2020; 1,290 by March 2020"
+        assert [bar.tooltip for bar in chart.bars] == [
+            "6 February 2020: 1,234 listed (+1,234)",
+            "March 2020: 1,290 listed (+56)",
+        ]
+        assert [(bar.added_text, bar.total_text) for bar in chart.bars] == [
+            ("1,234", "1,234"),
+            ("56", "1,290"),
+        ]
+    with translation.override("fr"):
+        chart = signatures_over_time(letter)
+        assert chart.description == f"1{NBSP}234 au 6 février 2020; 1{NBSP}290 au mars 2020"
+        assert chart.bars[1].tooltip == f"mars 2020{NBSP}: 1{NBSP}290 répertoriés (+56)"
+        assert (chart.bars[1].added_text, chart.bars[1].total_text) == ("56", f"1{NBSP}290")
 
 
 def test_a_withdrawal_on_the_list_reads_in_french():

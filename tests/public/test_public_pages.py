@@ -1,6 +1,7 @@
 """The public pages: what they show, what they never show, and their htmx fragments."""
 
 import pytest
+from django.template.loader import render_to_string
 
 from letters.models import Letter, SignatureStatus
 from tests import factories
@@ -666,3 +667,22 @@ def test_search_links_to_the_full_list_when_there_are_more(client, db, settings)
 
     assert len(response.context["organisations"]) == 2
     assert 'href="/organisations/?q=charity"' in response.content.decode()
+
+
+def test_a_filter_select_escapes_its_options_and_marks_the_one_chosen():
+    html = render_to_string(
+        "_filter_select.html",
+        {
+            "id": "f",
+            "name": "f",
+            "label": "Label",
+            "any": "Any",
+            "choices": [("a&b", '<script>"x"</script>'), ("GB", "United Kingdom")],
+            "selected": "a&b",
+        },
+    )
+
+    assert (
+        '<option value="a&amp;b" selected>&lt;script&gt;&quot;x&quot;&lt;/script&gt;</option>'
+        '<option value="GB">United Kingdom</option>'
+    ) in html
