@@ -83,7 +83,13 @@ def country_choices() -> list[tuple[str, str]]:
 
 def country_name(code: str | None) -> str:
     """The name shown for a code: 'United Kingdom' for GB; '' for none."""
-    return _names_in(_language()).get(code, "") if code else ""
+    return country_names().get(code, "") if code else ""
+
+
+def country_names() -> dict[str, str]:
+    """Every country's name by code, in the active language: for a list of many rows,
+    which would otherwise look up the language once a row."""
+    return _names_in(_language())
 
 
 def _language() -> str:

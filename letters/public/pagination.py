@@ -13,6 +13,8 @@ from django.http import HttpRequest
 
 from letters.models import Signature
 
+from .signatory_rows import Ranks
+
 T = TypeVar("T")
 
 
@@ -30,49 +32,28 @@ def paginate(request: HttpRequest, items: Sequence[T] | QuerySet[Any, T], per_pa
     return paginator.page(min(page_number(request.GET.get("page")), paginator.num_pages))
 
 
-class RankedPaginator(Paginator):
-    """Pages of a letter's public signatures found by their maintained `list_rank`.
-
-    The count comes from the letter (`public_count`) instead of COUNT(*), and page N
-    is `list_rank BETWEEN …` through an index, so the last page of 100,000 costs what
-    the first does.
+def paginate_ranked(request: HttpRequest, per_page: int, count: int) -> Page[int]:
+    """Pages of a letter's full public list, which hold the `list_rank`s they show: their
+    rows are read by rank through an index (see `ranks`), so the last page of 100,000
+    costs what the first does. The count is the letter's (`public_count`): no COUNT(*).
     """
-
-    object_list: QuerySet[Signature]
-
-    def __init__(self, signatures: QuerySet[Signature], per_page: int, count: int) -> None:
-        super().__init__(signatures, per_page)
-        self.count = count  # overrides the cached COUNT(*) property
-
-    def page(self, number: int | str) -> Page[Signature]:
-        number = self.validate_number(number)
-        first = (number - 1) * self.per_page
-        rows = self.object_list.filter(
-            list_rank__gt=first, list_rank__lte=first + self.per_page
-        ).order_by("list_rank")
-        return Page(rows, number, self)
+    return paginate(request, range(1, count + 1), per_page)
 
 
-def paginate_ranked(
-    request: HttpRequest, signatures: QuerySet[Signature], per_page: int, count: int
-) -> Page[Signature]:
-    paginator = RankedPaginator(signatures, per_page, count)
-    return paginator.page(min(page_number(request.GET.get("page")), paginator.num_pages))
+def ranks(letter_id: int, page: Page[int]) -> Ranks:
+    """Which of the letter's signatures a page of `paginate_ranked` shows: its window of
+    ranks, whole even on the last page."""
+    after = (page.number - 1) * page.paginator.per_page
+    return Ranks(letter_id, after, after + page.paginator.per_page)
 
 
 def paginate_matches(
-    request: HttpRequest,
-    matches: QuerySet[Signature],
-    rows: QuerySet[Signature],
-    per_page: int,
-) -> Page[Signature]:
+    request: HttpRequest, matches: QuerySet[Signature], per_page: int
+) -> Page[int]:
     """A filtered list (a search, a kind, a country): one query finds the matching ids in
-    list order, their number is the count, and the page holds the `rows` they name.
+    list order, their number is the count, and the page holds the ids it shows.
 
     The search runs once instead of twice (COUNT, then a page past an OFFSET).
     """
     ids = list(matches.order_by("list_rank").values_list("pk", flat=True))
-    # A page of ids that then holds the rows they name.
-    page: Page[Any] = paginate(request, ids, per_page)
-    page.object_list = rows.filter(pk__in=page.object_list).order_by("list_rank")
-    return page
+    return paginate(request, ids, per_page)

@@ -5,16 +5,27 @@ rather than model objects: one query for the rows and which sources each cites (
 citing two sources comes twice), one more for those sources, only when there are any, and
 no Signature, Organisation or Person object per row. Rows are dictionaries, the template
 engine's cheapest lookup.
+
+Both queries are the same for every page but for their parameters, yet the ORM built and
+compiled them anew for each, at several times what the database took to run them: the
+rows' (18 columns, three joins) took 0.8 ms to build and 0.2 ms to run on SQLite, of a
+list fragment of about 6 ms; the sources' three times as long to build as to run. So each
+shape (a range of a letter's ranks, or a number of ids) is compiled by the ORM once per
+database and process and run with the page's values, as letter_parts compiles its query
+once.
 """
 
 from collections.abc import Callable
-from typing import TypedDict
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Expression, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from letters.lib.countries import country_name
+from letters.lib.countries import country_names
 from letters.lib.partial_dates import format_partial_date
 from letters.models import Signature, SignatureStatus, Source
 
@@ -56,6 +67,92 @@ class SignatoryRow(TypedDict):
     sources: list[Source]
 
 
+@dataclass(frozen=True)
+class Ranks:
+    """A page of a letter's full public list: its signatures ranked after `after`, up to
+    and including `last` (see letters/public/pagination.py)."""
+
+    letter_id: int
+    after: int
+    last: int
+
+
+# What a page of rows is read by: its ranks, or (a filtered list) its ids in any order.
+Selection = Ranks | list[int]
+
+# A query's SQL, with %s for each parameter, and the columns it selects.
+CompiledQuery = tuple[str, list[Expression]]
+
+
+def _compiled(queryset: QuerySet[Any], placeholders: tuple[int, ...]) -> CompiledQuery:
+    """The SQL the ORM compiles for `queryset`, and the columns it selects (to convert
+    their values as the ORM does). Its parameters are `placeholders`: stand-ins, distinct
+    and in range (the ORM drops a lookup on an impossible value), for the page's values."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    if tuple(params) != placeholders:
+        # Each value must have its own place, in this order, for the SQL to be reused.
+        raise ValueError(f"Cannot reuse {sql!r} with {params!r} for {placeholders!r}")
+    return sql, [column for column, _, _ in compiler.select]
+
+
+@cache
+def _rows_query(using: str, ids: int | None) -> CompiledQuery:
+    """A page of rows: ranked (`ids` None; parameters as `_parameters` gives them), or
+    of this many ids."""
+    signatures = Signature.objects.using(using).order_by("list_rank")
+    if ids is None:
+        placeholders: tuple[int, ...] = (1, 2, 3)
+        signatures = signatures.filter(letter_id=1, list_rank__gt=2, list_rank__lte=3)
+    else:
+        placeholders = tuple(range(1, ids + 1))
+        signatures = signatures.filter(pk__in=placeholders)
+    return _compiled(signatures.values_list(*ROW_FIELDS), placeholders)
+
+
+@cache
+def _sources_query(using: str, ids: int) -> str:
+    """This many sources, in their own order (Source.Meta.ordering)."""
+    placeholders = tuple(range(1, ids + 1))
+    return _compiled(Source.objects.using(using).filter(pk__in=placeholders), placeholders)[0]
+
+
+def _parameters(signatures: Selection) -> list[int]:
+    if isinstance(signatures, Ranks):
+        return [signatures.letter_id, signatures.after, signatures.last]
+    return list(signatures)
+
+
+def _values(signatures: Selection) -> list[tuple[Any, ...]]:
+    """The ROW_FIELDS of these signatures in list order, converted as values_list()
+    converts them (booleans and datetimes on SQLite)."""
+    if not signatures:
+        return []
+    using = router.db_for_read(Signature)
+    connection = connections[using]
+    ids = None if isinstance(signatures, Ranks) else len(signatures)
+    sql, columns = _rows_query(using, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _parameters(signatures))
+        rows = cursor.fetchall()
+    # As SQLCompiler.get_converters() and apply_converters() do.
+    converters = []
+    for index, column in enumerate(columns):
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, column, found in converters:
+            for converter in found:
+                values[index] = converter(values[index], column, connection)
+        converted.append(tuple(values))
+    return converted
+
+
 def signer_url_builder(view_name: str) -> Callable[[str], str]:
     """`reverse(view_name, args=[slug])` for any number of slugs at the cost of one.
 
@@ -77,8 +174,9 @@ def status_label(status: str, withdrawn_on: str | None) -> str:
     return label
 
 
-def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
-    """`signatures`, already filtered and in list order, as the list shows them."""
+def signatory_rows(signatures: Selection) -> list[SignatoryRow]:
+    """A page of signatures (its ranks, or its ids) in list order, as the list shows them."""
+    names = country_names()
     organisation_url = signer_url_builder("organisation_detail")
     person_url = signer_url_builder("person_detail")
     rows: dict[int, SignatoryRow] = {}
@@ -104,7 +202,7 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
         verification_method,
         claimed_organisation_id,
         source_id,
-    ) in signatures.values_list(*ROW_FIELDS):
+    ) in _values(signatures):
         row = rows.get(pk)
         if row is None:
             if (status, withdrawn_on) not in labels:
@@ -119,7 +217,7 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
                 "canonical_name": signer_name if signer_name != name else "",
                 "url": url,
                 "role": role,
-                "country": country_name(country),
+                "country": names.get(country, "") if country else "",
                 "country_is_inferred": country_is_inferred,
                 "status": status,
                 "status_label": labels[status, withdrawn_on],
@@ -141,8 +239,10 @@ def signatory_rows(signatures: QuerySet[Signature]) -> list[SignatoryRow]:
         if source_id is not None:
             cited.setdefault(source_id, []).append(row)
     if cited:
-        # In the sources' own order (Source.Meta.ordering), one object for all its rows.
-        for source in Source.objects.filter(pk__in=cited):
+        # One object for all the rows citing it; raw() converts values as the ORM does.
+        using = router.db_for_read(Source)
+        sources = Source.objects.using(using).raw(_sources_query(using, len(cited)), list(cited))
+        for source in sources:
             for row in cited[source.pk]:
                 row["sources"].append(source)
     return list(rows.values())

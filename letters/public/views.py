@@ -29,7 +29,7 @@ from .charts import signatures_over_time
 from .forms import AsOfForm
 from .letter_parts import letter_with_parts
 from .letter_texts import TEXT_PARAM, letter_texts
-from .pagination import page_number, paginate, paginate_matches, paginate_ranked
+from .pagination import page_number, paginate, paginate_matches, paginate_ranked, ranks
 from .params import text_param
 from .printing import full_public_list
 from .share_cards import card_url
@@ -117,8 +117,11 @@ def _letter_page(
     request: HtmxHttpRequest, slug: str, letters: QuerySet[Letter], preview: bool = False
 ) -> HttpResponse:
     fragment = wants_fragment(request)
-    # The list fragment shows nothing of the letter but its list.
-    letter = get_object_or_404(letters, slug=slug) if fragment else letter_with_parts(letters, slug)
+    # The list fragment shows nothing of the letter but its list, read by these columns.
+    if fragment:
+        letter = get_object_or_404(letters.only("slug", "public_count"), slug=slug)
+    else:
+        letter = letter_with_parts(letters, slug)
 
     query = text_param(request, "q")
     kind = request.GET.get("kind", "")
@@ -164,17 +167,18 @@ def _list_page(
 ) -> Page[Any]:
     """The page of the letter's public list that the request asks for, as rows."""
     per_page = settings.LETTER_SIGNATORIES_PER_PAGE
+    # Either page holds which signatures it shows (their ids, or their ranks); the page
+    # returned holds them as rows.
     if query or kind or country:
         matches = Signature.objects.public_on(letter)
         matches = matches.on_letter_matching(letter, query).of_kind(kind)
         if country:
             matches = matches.filter(country=country)
-        page = paginate_matches(request, matches, Signature.objects.all(), per_page)
+        page = paginate_matches(request, matches, per_page)
+        rows = signatory_rows(cast("list[int]", page.object_list))  # the page's ids
     else:
-        on_letter = Signature.objects.filter(letter=letter)
-        page = paginate_ranked(request, on_letter, per_page, letter.public_count)
-    # Both pages hold a queryset of the page's signatures; the page shows them as rows.
-    rows = signatory_rows(cast("QuerySet[Signature]", page.object_list))
+        page = paginate_ranked(request, per_page, letter.public_count)
+        rows = signatory_rows(ranks(letter.pk, page))
     return Page(rows, page.number, page.paginator)
 
 

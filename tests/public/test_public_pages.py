@@ -686,3 +686,29 @@ def test_a_filter_select_escapes_its_options_and_marks_the_one_chosen():
         '<option value="a&amp;b" selected>&lt;script&gt;&quot;x&quot;&lt;/script&gt;</option>'
         '<option value="GB">United Kingdom</option>'
     ) in html
+
+
+@pytest.mark.parametrize("query", ["", "?q=signed+here"])
+def test_a_row_read_by_its_compiled_query_converts_values_as_the_orm_does(client, db, query):
+    """The list's rows come from SQL compiled once (letters/public/signatory_rows.py):
+    the database's booleans and datetimes arrive as the ORM would give them, on the full
+    list and on a filtered one."""
+    from datetime import UTC, datetime
+
+    letter = factories.LetterFactory(slug="signed-on-site")
+    signature = factories.SignatureFactory(
+        letter=letter,
+        published_name="Signed Here",
+        country="FR",
+        country_is_inferred=True,
+        signed_on_site_at=datetime(2026, 3, 3, 12, 0, tzinfo=UTC),
+        verified_domain="example.org",
+    )
+    other = factories.SignatureFactory(letter=letter, published_name="From A Source")
+    for headers in ({}, HX):
+        html = client.get(letter.get_absolute_url() + query, headers=headers).content.decode()
+        assert signature.site_provenance.startswith("Signed on this site on 3 March 2026")
+        assert signature.site_provenance in html
+        assert html.count("(inferred)") == 1
+        assert f'id="signature-{signature.pk}"' in html
+        assert (f'id="signature-{other.pk}"' in html) == (not query)
