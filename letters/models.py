@@ -454,12 +454,16 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         named = Q(organisation__search_text__contains=needle) | Q(
             person__search_text__contains=needle
         )
-        found = Signature.objects.found_by_letter_search(query).values("letter_id")
+        found: Collection[int] | models.QuerySet[Signature]
+        if signed is None:
+            found = Signature.objects.found_by_letter_search(query).values("letter_id")
+        else:
+            found = list(signed)
         return self.filter(
             Q(search_text__contains=needle)
             | Q(pk__in=Organiser.objects.filter(named).values("letter_id"))
             | Q(pk__in=Addressee.objects.filter(named).values("letter_id"))
-            | Q(pk__in=found if signed is None else list(signed))
+            | Q(pk__in=found)
         )
 
     def hosted(self) -> Self:

@@ -100,21 +100,10 @@ def _signature_row(signature: Signature, letter_id: int | None = None) -> page_s
 def keep_letter_list_after_save(
     sender: type[Signature], instance: Signature, using: str, **kwargs: Any
 ) -> None:
-    # Where it was, before after_signature_saved() notes where it is now.
-    before = getattr(instance, "_saved_place", None)
-    signer_before = getattr(instance, "_saved_signer", None)
-    if signature_list.after_signature_saved(instance):
-        moved_from = before[0] if before else None
-        rows = [_signature_row(instance), _signature_row(instance, moved_from)]
-        stayed_public = (
-            before is not None
-            and moved_from == instance.letter_id
-            and signer_before == (instance.organisation_id, instance.person_id)
-            and bool(before[2])  # sourced
-            and before[1] in PUBLIC_STATUSES
-            and instance.is_on_public_list
-        )
-        page_scopes.signatures_changed(rows, using, stayed_public=stayed_public)
+    change = signature_list.after_signature_saved(instance)
+    if change:
+        rows = [_signature_row(instance), _signature_row(instance, change.old_letter_id)]
+        page_scopes.signatures_changed(rows, using, stayed_public=change.stayed_public)
 
 
 @receiver(post_delete, sender=Signature)

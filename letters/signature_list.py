@@ -21,6 +21,7 @@ letters.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
@@ -223,9 +224,20 @@ def letters_with_ids(ids: Iterable[int | None]) -> "QuerySet[models.Letter]":
     return models.Letter.objects.filter(pk__in={pk for pk in ids if pk is not None})
 
 
-def after_signature_saved(signature: "models.Signature") -> bool:
-    """Recount and re-place only what the save actually moved; True when anything public
-    changed (so that the public pages must be refreshed).
+@dataclass(frozen=True)
+class PublicChange:
+    """What a save changed on the public lists."""
+
+    # The letter the signature was on before the save (the one it is on, unless moved).
+    old_letter_id: int | None
+    # Public before and after, on the same letter, by the same signer: who is public, and
+    # on how many letters, is unchanged, so the organisation and people indexes are too.
+    stayed_public: bool
+
+
+def after_signature_saved(signature: "models.Signature") -> PublicChange | None:
+    """Recount and re-place only what the save actually moved; say what public changed,
+    or None when nothing did (so that the public pages stay as they are).
 
     The common writes cost O(1) even on a letter of 100,000 signatures: a status change
     between public statuses only recounts, and a signature that becomes public at the
@@ -234,6 +246,7 @@ def after_signature_saved(signature: "models.Signature") -> bool:
     """
     before = getattr(signature, "_saved_place", None) or (None,) * len(LIST_PLACE_FIELDS)
     old_letter_id, old_status, old_sourced, old_position, old_name, *old_summary = before
+    old_signer = getattr(signature, "_saved_signer", None)
     signature.remember_list_place()
     same_letter = old_letter_id == signature.letter_id
     same_order = (old_position, old_name) == (signature.position, signature.published_name)
@@ -241,18 +254,23 @@ def after_signature_saved(signature: "models.Signature") -> bool:
     was_public = bool(old_sourced) and old_status in models.PUBLIC_STATUSES
     is_public = signature.is_on_public_list
     if not (was_public or is_public):
-        return False  # a pending sign-up, a rejected one, one without a source yet
+        return None  # a pending sign-up, a rejected one, one without a source yet
+    same_signer = old_signer == (signature.organisation_id, signature.person_id)
+    change = PublicChange(
+        old_letter_id=old_letter_id,
+        stayed_public=same_letter and same_signer and was_public and is_public,
+    )
     same_status = (old_status, old_sourced) == (signature.status, signature.sourced)
     if same_letter and same_order and same_summary and same_status:
-        return True
+        return change
     letters = letters_with_ids([signature.letter_id, old_letter_id])
     recount(letters)
     if same_letter and same_order and was_public and is_public:
-        return True
+        return change
     if same_letter and is_public and not was_public and _place_at_end(signature):
-        return True
+        return change
     renumber(letters)
-    return True
+    return change
 
 
 def refresh_sourced(signature_ids: Iterable[int]) -> set[int]:
