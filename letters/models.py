@@ -2210,6 +2210,13 @@ class Subscription(models.Model):
     last_alert_on = models.DateField(
         null=True, blank=True, editable=False, help_text="The last day alerts were sent for."
     )
+    language = models.CharField(
+        max_length=15,
+        blank=True,
+        editable=False,
+        help_text="The language of the page the follower asked from: their alerts are "
+        "written in it (the site's default when blank, or no longer offered).",
+    )
 
     objects = SubscriptionQuerySet.as_manager()
 

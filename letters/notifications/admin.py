@@ -22,7 +22,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     """Who follows what. Addresses are private: kept while a subscription lasts, deleted
     when it ends or, if never confirmed, after the retention period."""
 
-    list_display = ["__str__", "kind", "created_at", "confirmed_at", "last_alert_on"]
+    list_display = ["__str__", "kind", "language", "created_at", "confirmed_at", "last_alert_on"]
     list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["organisation", "person", "letter"]
     search_fields = ["email_key", "organisation__name", "person__name", "letter__title"]

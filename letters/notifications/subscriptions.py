@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from letters.jobs.outbox import queue_email
@@ -64,9 +64,10 @@ def kind_of(target: Target) -> str:
     return SubscriptionKind(str(target._meta.model_name))
 
 
-def subscribe(target: Target, email: str, ip_address: str | None) -> str | None:
+def subscribe(target: Target, email: str, ip_address: str | None, language: str = "") -> str | None:
     """Record a request to follow `target` and return the token to email, or None when
-    nothing needs sending (already confirmed). Raises `RateLimited`."""
+    nothing needs sending (already confirmed). `language` is the page's, which the alerts
+    will be written in. Raises `RateLimited`."""
     email_key = normalise_email(email)[:_EMAIL_KEY_LENGTH]
     domain = email_key.rpartition("@")[2]
     limits = {
@@ -86,8 +87,8 @@ def subscribe(target: Target, email: str, ip_address: str | None) -> str | None:
         if existing is not None:
             # A lost email asked for again: a fresh link (the old one stops working).
             existing.token_hash, existing.expires_at = hash_token(token), expires_at
-            existing.email = email
-            existing.save(update_fields=["token_hash", "expires_at", "email"])
+            existing.email, existing.language = email, language
+            existing.save(update_fields=["token_hash", "expires_at", "email", "language"])
             return token
         try:
             with transaction.atomic():
@@ -98,6 +99,7 @@ def subscribe(target: Target, email: str, ip_address: str | None) -> str | None:
                     token_hash=hash_token(token),
                     ip_address=ip_address,
                     expires_at=expires_at,
+                    language=language,
                     **{kind: target},
                 )
         except IntegrityError:
@@ -183,9 +185,17 @@ def send_alerts(day: date) -> int:
             subscription.save(update_fields=["last_alert_on"])
             signatures, endorsements = changes_for(subscription.target, start, end)
             if signatures or endorsements:
-                _queue_alert(subscription, day, signatures, endorsements)
+                # The worker has no request to take a language from: the follower's.
+                with translation.override(_alert_language(subscription)):
+                    _queue_alert(subscription, day, signatures, endorsements)
                 sent += 1
     return sent
+
+
+def _alert_language(subscription: Subscription) -> str:
+    """The language the follower asked in, while the site still offers it."""
+    offered = {code for code, _ in settings.LANGUAGES}
+    return subscription.language if subscription.language in offered else settings.LANGUAGE_CODE
 
 
 def _queue_alert(

@@ -5,6 +5,7 @@ are never cached."""
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -37,7 +38,9 @@ def follow(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         )
     email = form.cleaned_data["email"]
     try:
-        token = subscriptions.subscribe(target, email, client_ip(request) or None)
+        token = subscriptions.subscribe(
+            target, email, client_ip(request) or None, language=translation.get_language()
+        )
     except subscriptions.RateLimited:
         limits = {
             "address_limits": ratelimit.describe(subscriptions.FOLLOW_LIMITS),

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from letters.models import OutboundEmail, SignatureStatus, Subscription, SubscriptionKind
@@ -241,3 +241,34 @@ def test_the_daily_task_sends_yesterdays_alerts(client, hosted):
         result = send_daily_notifications.call()
     assert result == {"day": "2026-03-02", "digests": 0, "alerts": 1}
     assert "New yesterday" in mail.outbox[0].body
+
+
+def test_alerts_are_written_in_the_language_the_follower_asked_in(client, barnardos):
+    """The worker writes the alerts with no request to take a language from: each is in
+    the language of the page its follower asked from, while the site offers it."""
+    confirmed_subscription(client, "follow_organisation", "barnardos", email="reader@example.org")
+    confirmed_subscription(client, "follow_organisation", "barnardos", email="leser@example.org")
+    # A language the site no longer offers: the site's default.
+    Subscription.objects.filter(email="leser@example.org").update(language="de")
+    with translation.override("fr"):
+        french_page = reverse("follow_organisation", args=["barnardos"])
+    assert french_page.startswith("/fr/")
+    with freeze_time(BEFORE):
+        client.post(french_page, follow_form(email="lectrice@example.org"), REMOTE_ADDR=new_ip())
+        client.post(link_in(sent_to("lectrice@example.org")[-1], "/fr/follow/confirm/"))
+    assert Subscription.objects.confirmed().get(email="lectrice@example.org").language == "fr"
+    with freeze_time(datetime(2026, 3, 2, 10, 0, tzinfo=UTC)):
+        factories.SignatureFactory(organisation=barnardos)
+    mail.outbox.clear()
+
+    translation.activate("en")  # the worker's own language, which stays as it was
+    assert subscriptions.send_alerts(DAY) == 3
+    assert translation.get_language() == "en"
+    [french] = sent_to("lectrice@example.org")
+    assert french.subject == "Ce qui a changé pour Barnardo's"
+    assert "Ce qui a changé pour «\xa0Barnardo's\xa0» le 2 mars 2026" in french.body
+    assert "https://tracker.example/fr/organisations/barnardos/" in french.body
+    for address in ("reader@example.org", "leser@example.org"):
+        [english] = sent_to(address)
+        assert english.subject == "What changed about Barnardo's"
+        assert "https://tracker.example/organisations/barnardos/" in english.body
