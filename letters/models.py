@@ -454,7 +454,7 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         named = Q(organisation__search_text__contains=needle) | Q(
             person__search_text__contains=needle
         )
-        found: Collection[int] | models.QuerySet[Signature]
+        found: Collection[int] | models.QuerySet[Signature, Any]
         if signed is None:
             found = Signature.objects.found_by_letter_search(query).values("letter_id")
         else:
