@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 FEED_ITEMS = 50
 
+# When a feed that has never had an entry says it was updated (its subject has no history).
+NOTHING_YET = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
 
 class PlainTextAtomFeed(Atom1Feed):
     """Atom with plain-text summaries: Django's Atom feed marks them `type="html"`, which
@@ -50,6 +53,20 @@ class PlainTextAtomFeed(Atom1Feed):
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+    def latest_post_date(self) -> datetime.datetime:
+        # Django dates a feed without dated entries "now", so an empty feed's <updated> and
+        # Last-Modified would change on every request and no reader could get a 304 for it.
+        # Nothing has changed since its subject was first recorded.
+        if any(item.get("updateddate") or item.get("pubdate") for item in self.items):
+            return super().latest_post_date()
+        quiet_since = self.feed.get("quiet_since")
+        return (quiet_since() if quiet_since else None) or NOTHING_YET
+
+
+def _first_recorded(target: Organisation | Person | Letter) -> datetime.datetime | None:
+    first = target.history.order_by("history_date").values_list("history_date", flat=True)
+    return first.first()
 
 
 def _start_of(partial_date: str | None) -> datetime.datetime | None:
@@ -102,6 +119,9 @@ class LetterSignatoriesFeed(Feed):
 
     def link(self, letter: Letter) -> str:
         return letter.get_absolute_url()
+
+    def feed_extra_kwargs(self, letter: Letter) -> dict[str, Any]:
+        return {"quiet_since": lambda: _first_recorded(letter)}
 
     def items(self, letter: Letter) -> QuerySet[Signature]:
         return (
@@ -210,6 +230,9 @@ class ChangesFeed(Feed):
 
     def link(self, target: Organisation | Person | Letter) -> str:
         return target.get_absolute_url()
+
+    def feed_extra_kwargs(self, target: Organisation | Person | Letter) -> dict[str, Any]:
+        return {"quiet_since": lambda: _first_recorded(target)}
 
     def items(self, target: Organisation | Person | Letter) -> list[FeedEntry]:
         about_letter = self.kind == "letter"

@@ -1,9 +1,10 @@
 """Atom feeds of new letters and of a letter's newest public signatories."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 from django.utils import timezone
+from django.utils.http import http_date
 
 from letters.opendata.feeds import FEED_ITEMS
 from tests import factories
@@ -97,3 +98,20 @@ def test_summaries_are_plain_text_never_html(client, db):
     assert "Asks for <b>E2EE</b> & more." in next(letters_summary.iter(f"{ATOM}summary")).text
     signatures = ElementTree.fromstring(client.get(f"/letters/{letter.slug}/feed/").content)
     assert next(signatures.iter(f"{ATOM}summary")).text.startswith('<img src=x onerror="alert(1)">')
+
+
+def test_a_feed_with_no_entries_is_dated_when_its_subject_was_recorded_not_now(client, db):
+    # Dated "now", an empty feed would change its Last-Modified and <updated> every second.
+    letter = factories.LetterFactory()
+    recorded = datetime(2020, 2, 6, 9, 30, tzinfo=UTC)
+    letter.history.update(history_date=recorded)
+
+    for url in (
+        f"/letters/{letter.slug}/feed/",
+        f"/letters/{letter.slug}/changes/feed/",
+    ):
+        response = client.get(url)
+        assert entries(response) == [], url
+        assert response["Last-Modified"] == http_date(recorded.timestamp()), url
+        updated = ElementTree.fromstring(response.content).findtext(f"{ATOM}updated")
+        assert updated == recorded.isoformat(), url
