@@ -140,7 +140,7 @@ fixtures: install
 	$(BIN)/python manage.py build_fixtures
 
 # Load-test pages under gunicorn with wrk on 127.0.0.1, then a mix of 250 URLs with and
-# without writes to one letter (about 12 minutes; see bench/README.md).
+# without writes to one letter (about 14 minutes; see bench/README.md).
 # Installs wrk with apt when it is missing and we are root.
 bench: install
 	@command -v wrk >/dev/null || { \

@@ -164,6 +164,14 @@ def measure_all(targets: list[Target], idle_urls: list[str]) -> dict[str, list[W
     return runs
 
 
+def mix_seconds(mix: dict) -> int:
+    """How long each run of the reads-while-writing phase lasts: two coalescing windows at
+    least. A run of one window holds one or two re-renders of the written letter's pages,
+    depending on where the windows fall, which made its ratio swing from round to round
+    (0.24 to 2.0 in one bench)."""
+    return max(SECONDS, 2 * mix["coalesce_seconds"])
+
+
 def measure_mode(mode: str, workdir: Path) -> tuple[list[dict], dict]:
     env = django_env(workdir, CACHE_MODES[mode])
     pages = probe(env, workdir)
@@ -186,7 +194,7 @@ def measure_mode(mode: str, workdir: Path) -> tuple[list[dict], dict]:
                 settle(idle_url)
             return run_wrk(
                 url,
-                seconds=SECONDS,
+                seconds=mix_seconds(pages["mix"]),
                 threads=THREADS,
                 connections=CONNECTIONS,
                 headers={},
@@ -268,7 +276,7 @@ def main() -> int:
     )
     print(
         f"Reads while writing: {len(mix['all'])} URLs ({len(mix['others'])} of letters not "
-        f"written to), while {mix['written']} gets "
+        f"written to), in runs of {mix_seconds(mix)}s, while {mix['written']} gets "
         + " and ".join(f"{rate:.1f} changes/s (cache {mode})" for mode, rate in writes.items())
         + ".\n"
     )
