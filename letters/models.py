@@ -1182,14 +1182,19 @@ class Signature(models.Model):
             # BETWEEN ? AND ? ORDER BY list_rank (no OFFSET, whatever the page).
             models.Index(fields=["letter", "list_rank"], name="signature_letter_rank_idx"),
             # Counting a letter's listed and public signatures, and its countries:
-            # SELECT COUNT(*) / DISTINCT country WHERE letter_id = ? AND status IN (...).
+            # SELECT COUNT(*) / DISTINCT country WHERE letter_id = ? AND status IN (...)
+            # AND sourced. With `sourced` in the index the count reads the index alone:
+            # without it, every save on a letter of 100,000 signatures read all of their
+            # rows (0.9 s of write lock on SQLite, against 0.12 s with it).
             models.Index(
-                fields=["letter", "status", "country"], name="signature_letter_status_idx"
+                fields=["letter", "status", "sourced", "country"],
+                name="signature_letter_status_idx",
             ),
             # The chart's counts: SELECT first_listed, COUNT(*) WHERE letter_id = ?
-            # AND status IN (...) GROUP BY first_listed.
+            # AND status IN (...) AND sourced GROUP BY first_listed.
             models.Index(
-                fields=["letter", "status", "first_listed"], name="signature_letter_dates_idx"
+                fields=["letter", "status", "sourced", "first_listed"],
+                name="signature_letter_dates_idx",
             ),
             # The country filter's options and results: WHERE letter_id = ? AND country = ?.
             models.Index(fields=["letter", "country"], name="signature_letter_country_idx"),
