@@ -56,6 +56,28 @@ def test_signatory_search_narrows_the_list_in_place_and_the_address_bar_follows(
     assert_still_the_same_document(page)
 
 
+def test_leaving_the_search_field_sends_no_second_search(page):
+    """A reader types, then clicks a result: the field's change on blur must not send the
+    same search again, whose swap would replace the link under the click."""
+    page.goto("/")
+    page.evaluate(
+        "window.__searches = 0;"
+        "document.body.addEventListener('htmx:beforeRequest', () => window.__searches++)"
+    )
+    page.get_by_label("Search letters").press_sequentially("nspcc", delay=40)
+    expect(page.get_by_role("link", name="Has “nspcc” signed anything?")).to_be_visible()
+    expect(page.locator(".htmx-request")).to_have_count(0)
+    searches_while_typing = page.evaluate("window.__searches")
+    assert searches_while_typing >= 1
+
+    page.get_by_label("Stance").focus()  # the field's change event fires here, synchronously
+
+    assert page.evaluate("window.__searches") == searches_while_typing
+    page.get_by_label("Stance").select_option(label="For")
+    expect(page).to_have_url(re.compile(r"[?&]stance=for(&|$)"))
+    assert page.evaluate("window.__searches") == searches_while_typing + 1
+
+
 def test_back_brings_the_previous_list_back_as_a_full_page(page):
     page.goto(NSPCC_URL)
     search = page.get_by_label("Search signatories")
