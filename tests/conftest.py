@@ -1,18 +1,31 @@
 """Named records every test package may ask for (personas), and the settings each test
 starts from. Package-specific ones live in that package's conftest.py."""
 
+import warnings
+
 import pytest
-from django.core.management import call_command
 
 from letters.models import Letter
 from tests import factories
+from tests.demo_snapshot import DemoSnapshot, SnapshotUnusable, load_demo_data
 from tests.helpers import NSPCC_SLUG
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot | None:
+    """What `load_demo` writes, loaded once per session (tests/demo_snapshot.py)."""
+    with django_db_blocker.unblock():
+        try:
+            return DemoSnapshot.take()
+        except SnapshotUnusable as reason:
+            warnings.warn(f"every demo test loads the demo itself: {reason}", stacklevel=1)
+            return None
+
+
 @pytest.fixture
-def demo_data(db) -> None:
-    """The real demo fixtures, loaded as `make run` loads them."""
-    call_command("load_demo", verbosity=0)
+def demo_data(db, demo_snapshot) -> None:
+    """The real demo fixtures, as `make run` loads them."""
+    load_demo_data(demo_snapshot)
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_snapshot import load_demo_data
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
@@ -117,9 +118,9 @@ def base_url(live_server):
 
 
 @pytest.fixture
-def demo(transactional_db, live_server):
+def demo(transactional_db, live_server, demo_snapshot):
     """The real demo data, visible to the live server (hence a transactional database)."""
-    call_command("load_demo", verbosity=0)
+    load_demo_data(demo_snapshot)
 
 
 class PageProblems:
