@@ -8,7 +8,7 @@ import pytest
 from letters.models import Letter
 from tests import factories
 from tests.demo_snapshot import DemoSnapshot, SnapshotUnusable, load_demo_data
-from tests.helpers import NSPCC_SLUG
+from tests.helpers import NSPCC_SLUG, TEST_CACHES, TEST_TASKS
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +95,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def isolated_page_cache(settings):
     """Each test gets an empty in-memory cache and, unless it turns it on, no page cache."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = TEST_CACHES
     settings.PAGE_CACHE_SECONDS = 0
     from django.core.cache import cache
 
@@ -106,9 +106,4 @@ def isolated_page_cache(settings):
 def tasks_run_at_once(settings):
     """Background tasks run at once, in the test's thread and transaction (django-tasks'
     immediate backend); tests/jobs/test_real_worker.py runs them in a real worker."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
-        }
-    }
+    settings.TASKS = TEST_TASKS

@@ -22,16 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.test import override_settings
 
-# As every test has them (tests/conftest.py): a private cache, tasks run at once.
-TEST_SETTINGS = {
-    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-    "TASKS": {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
-        }
-    },
-}
+from tests.helpers import TEST_CACHES, TEST_TASKS
 
 
 class SnapshotUnusable(Exception):
@@ -110,7 +101,7 @@ class DemoSnapshot:
     def take(cls) -> "DemoSnapshot":
         tables = _model_tables()
         before = {table: _rows(table, _columns(table)) for table in tables}
-        with override_settings(**TEST_SETTINGS), transaction.atomic():
+        with override_settings(CACHES=TEST_CACHES, TASKS=TEST_TASKS), transaction.atomic():
             call_command("load_demo", verbosity=0)
             copies = []
             for table in tables:

@@ -10,6 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "encryption_debate.json"
+
+# What every test runs with (tests/conftest.py), and the session's demo load too
+# (tests/demo_snapshot.py): a private in-memory cache, and background tasks run at once.
+TEST_CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TEST_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 NSPCC_SLUG = "2020-02-06_nspcc-led-letter-to-zuckerberg"
 
 
