@@ -30,10 +30,9 @@ from tests.helpers import NSPCC_SLUG
 ROOT = Path(settings.BASE_DIR)
 WORKERS = 3
 # As many writers as there are workers: with sync workers, every worker would be stuck.
-# Fewer than a worker's threads (4, gunicorn.conf.py), because a gthread worker whose
-# threads are all waiting still accepts connections and queues them: the guarantee is
-# that reads are answered while fewer writers wait than a worker has threads. (Six
-# writers here made the test fail whenever four of them landed on one worker.)
+# (With gunicorn's own gthread worker, six writers here made the test fail whenever four
+# of them landed on one worker, which then queued reads behind them; the project's worker
+# takes a new connection only while it has a free thread: tracker/gunicorn_worker.py.)
 WRITERS = WORKERS
 # Long enough for any answer on a busy machine; a read stuck behind the lock never comes.
 ANSWER_SECONDS = 15
