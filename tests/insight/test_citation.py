@@ -6,7 +6,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from letters.insight.citation import bibtex_citation, escape_bibtex, plain_citation
+from letters.insight.citation import authors, bibtex_citation, escape_bibtex, plain_citation
+from letters.models import SignatureStatus
 from tests import factories
 from tests.helpers import rendering_context
 
@@ -33,6 +34,21 @@ def test_without_organisers_the_first_signatories_are_the_authors(db):
     bib = bibtex_citation(letter, URL, None)
     assert "author = {{Alpha} and {Beta} and {Gamma} and others}" in bib
     assert "Accessed" not in bib
+
+
+def test_the_first_signatories_named_are_the_letters_own_listed_ones_in_list_order(db):
+    letter = factories.LetterFactory(title="T", date="2023-08")
+    other_letter = factories.LetterFactory()
+    factories.SignatureFactory(letter=other_letter, organisation__name="Other letter's")
+    factories.SignatureFactory(
+        letter=letter, organisation__name="Withdrawn", status=SignatureStatus.WITHDRAWN
+    )
+    factories.SignatureFactory(letter=letter, organisation__name="Unsourced", sources=[])
+    for name in ["Alpha", "Beta"]:
+        factories.SignatureFactory(letter=letter, organisation__name=name)
+
+    assert authors(letter) == ["Alpha", "Beta"]
+    assert authors(other_letter) == ["Other letter's"]
 
 
 @pytest.mark.parametrize(
