@@ -25,7 +25,7 @@ from letters.lib.http import HtmxHttpRequest
 from letters.models import Letter, Side, Signature, SignerKind, Visibility
 from letters.page_cache import HTMX_VARY, cached_public_page, wants_fragment
 
-from .charts import signatures_over_time
+from .charts import chart_html, signatures_over_time
 from .forms import AsOfForm
 from .letter_parts import letter_with_parts
 from .letter_texts import TEXT_PARAM, letter_texts
@@ -148,7 +148,8 @@ def _letter_page(
         context["countries"] = country_options(letter.signatory_countries)
         # When its figures were read: the page may come from the page cache.
         context["rendered_at"] = timezone.now()
-        context["chart"] = signatures_over_time(letter)
+        chart = signatures_over_time(letter)
+        context["chart"] = chart_html(chart) if chart else None
         context["letter_texts"] = letter_texts(letter.texts.all(), text_param(request, TEXT_PARAM))
         context["share_description"] = _share_description(letter)
         context["share_image"] = request.build_absolute_uri(card_url(letter))

@@ -6,9 +6,10 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from letters.models import SignatureStatus
-from letters.public.charts import MAX_BARS, signatures_over_time
+from letters.public.charts import MAX_BARS, Bar, Chart, chart_html, signatures_over_time
 from tests import factories
 
 
@@ -150,6 +151,31 @@ def test_the_letter_page_draws_the_chart_with_a_text_alternative(client, nspcc_l
     svg = content[content.index("<svg") : content.index("</svg>")]
     assert "style" not in svg
     assert svg.count('<rect class="chart-bar"') == 2
+
+
+def test_every_text_in_the_charts_markup_is_escaped():
+    hostile = "<script>alert('x')</script> & \"quoted\""
+    bar = Bar(
+        date=hostile,
+        label=hostile,
+        short_label=hostile,
+        added=1,
+        total=1,
+        added_text=hostile,
+        total_text=hostile,
+        description=hostile,
+        tooltip=hostile,
+        x=0,
+        y=0,
+        width=1,
+        height=1,
+    )
+
+    markup = chart_html(Chart(bars=[bar, bar], undated=0))
+
+    assert "<script>" not in markup and '"quoted"' not in markup
+    # Six texts a bar, the caption's first and last dates, the description's two bars.
+    assert markup.count(escape(hostile)) == 2 * 6 + 2 + 2
 
 
 def test_the_htmx_fragment_has_no_chart(client, nspcc_letter):
