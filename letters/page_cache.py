@@ -35,7 +35,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import partial, wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -127,15 +127,36 @@ def record_changes(scopes: Iterable[str]) -> None:
     tolerant(lambda: cache.set_many(tokens, timeout=None), None)
 
 
-def versions(scopes: Iterable[str]) -> dict[str, str]:
+def _version_keys(scopes: Iterable[str]) -> list[str]:
+    return [key for scope in scopes for key in (_changed_key(scope), _published_key(scope))]
+
+
+class CacheRead:
+    """What one read of the shared cache asked for and found: with Redis, each read is a
+    round trip, so a cached page reads its stored answer and its scopes' versions at once
+    (`revalidated_or_rendered`) instead of one after the other."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.asked = frozenset(keys)
+        self.found: dict[str, Any] | None = tolerant(lambda: cache.get_many(self.asked), None)
+
+
+def versions(scopes: Iterable[str], read: CacheRead | None = None) -> dict[str, str]:
     """The version of `SITE` and of each scope now, publishing any change whose window
-    has passed."""
+    has passed. Whatever `read` holds is not read again."""
     wanted = list(dict.fromkeys([SITE, *scopes]))
-    keys = [key for s in wanted for key in (_changed_key(s), _published_key(s))]
-    found = tolerant(lambda: cache.get_many(keys), None)
-    if found is None:
-        # Versions nobody else holds: nothing stored matches them, nothing is served stale.
-        return {scope: _token() for scope in wanted}
+    keys = _version_keys(wanted)
+    found: dict[str, Any] = {}
+    if read is not None and read.found is not None:
+        found = {key: value for key, value in read.found.items() if key in keys}
+        keys = [key for key in keys if key not in read.asked]
+    if keys:
+        more = tolerant(lambda: cache.get_many(keys), None)
+        if more is None:
+            # Versions nobody else holds: nothing stored matches them, nothing is served
+            # stale.
+            return {scope: _token() for scope in wanted}
+        found.update(more)
     now = _now()
     window = settings.PAGE_CACHE_COALESCE_SECONDS
     result: dict[str, str] = {}
@@ -173,17 +194,22 @@ class Dependencies:
     are used as they are rather than read again.
     """
 
-    def __init__(self, scopes: Iterable[str] = (), known: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        scopes: Iterable[str] = (),
+        known: dict[str, str] | None = None,
+        read: CacheRead | None = None,
+    ) -> None:
         self.known = known or {}
         self.versions: dict[str, str] = {}
-        self.add([SITE, *scopes])
+        self.add([SITE, *scopes], read)
 
-    def add(self, scopes: Iterable[str]) -> None:
+    def add(self, scopes: Iterable[str], read: CacheRead | None = None) -> None:
         new = [scope for scope in scopes if scope not in self.versions]
         self.versions.update({scope: self.known[scope] for scope in new if scope in self.known})
         unknown = [scope for scope in new if scope not in self.versions]
         if unknown:
-            self.versions.update(versions(unknown))
+            self.versions.update(versions(unknown, read))
 
     def etag(self, request: HttpRequest, variant: str = "") -> str:
         """The URL (and variant: page, fragment) under these versions."""
@@ -233,11 +259,15 @@ def revalidated_or_rendered(
     """
     key = _entry_key(request, variant)
     seconds = settings.PAGE_CACHE_SECONDS
-    entry = tolerant(lambda: cache.get(key), None)
+    scopes = list(scopes)
+    # The stored answer and the versions of the scopes the view declares, in one read:
+    # an answer that depended on no other scope is served or revalidated without another.
+    read = CacheRead([key, *_version_keys([SITE, *scopes])])
+    entry = read.found.get(key) if read.found is not None else None
     now: dict[str, str] = {}
     if entry is not None:
         then, etag, stored = entry
-        now = versions(then)
+        now = versions(then, read)
         if now == then:
             not_modified = get_conditional_response(request, etag=etag)
             if not_modified is not None:
@@ -245,7 +275,7 @@ def revalidated_or_rendered(
                 return not_modified
             if stored is not None:
                 return stored
-    dependencies = Dependencies(scopes, known=now)
+    dependencies = Dependencies(scopes, known=now, read=read)
     # Where depends_on() finds it while the view renders.
     request.page_dependencies = dependencies  # type: ignore[attr-defined]
     response = render()

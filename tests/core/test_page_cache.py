@@ -5,6 +5,7 @@ of changes are coalesced: test_page_cache_coalescing.py."""
 import pytest
 from django.core.cache import cache
 
+from letters import page_cache as page_cache_module
 from letters import page_scopes
 from letters.models import Signature, SignatureStatus
 from letters.page_cache import SITE, record_changes, versions
@@ -49,6 +50,56 @@ def test_a_head_request_is_answered_from_the_same_cached_page(
     assert head.content == b""
     assert head["ETag"] == page["ETag"]
     assert head["Content-Type"] == page["Content-Type"]
+
+
+class CountingCache:
+    """The shared cache, counting the reads made through it (each a round trip to Redis)."""
+
+    def __init__(self, cache) -> None:
+        self.cache = cache
+        self.reads = 0
+
+    def get(self, *args, **kwargs):
+        self.reads += 1
+        return self.cache.get(*args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        self.reads += 1
+        return self.cache.get_many(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def test_a_cached_page_or_a_revalidation_reads_the_shared_cache_once(
+    client, letter, page_cache, monkeypatch
+):
+    url = letter.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    counting = CountingCache(cache)
+    monkeypatch.setattr(page_cache_module, "cache", counting)
+
+    assert client.get(url).status_code == 200
+    assert counting.reads == 1
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert counting.reads == 2
+
+
+def test_a_cached_page_that_depended_on_more_scopes_reads_their_versions_too(
+    client, letter, page_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    # An organisation's page adds the scopes of the letters it appears on as it renders.
+    url = letter.signatures.get().organisation.get_absolute_url()
+    first = client.get(url)
+    counting = CountingCache(cache)
+    monkeypatch.setattr(page_cache_module, "cache", counting)
+
+    assert client.get(url).content == first.content
+    assert counting.reads == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        letter.title = "Renamed letter"
+        letter.save()
+    assert b"Renamed letter" in client.get(url).content
 
 
 def test_the_fragment_and_the_page_are_cached_apart(client, letter, page_cache):
