@@ -30,7 +30,7 @@ class SnapshotUnusable(Exception):
     would not be what it did."""
 
 
-def _model_tables() -> dict[str, type[Model]]:
+def model_tables() -> dict[str, type[Model]]:
     """Every table Django manages, m2m and history tables included. Tables of no model
     (SQLite's FTS5 search index) follow their tables through triggers."""
     return {
@@ -63,10 +63,10 @@ class TableCopy:
     rows: list[tuple] | bytes
 
     @classmethod
-    def of(cls, table: str) -> "TableCopy":
-        columns = _columns(table)
+    def of(cls, table: str, columns: list[str], rows: list[tuple]) -> "TableCopy":
+        """The table's copy, from its `rows` as just read (SQLite), or COPY (PostgreSQL)."""
         if connection.vendor != "postgresql":
-            return cls(table, columns, _rows(table, columns))
+            return cls(table, columns, rows)
         sql = _copy_sql(table, columns, "TO STDOUT")
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             return cls(table, columns, b"".join(bytes(block) for block in copy))
@@ -99,18 +99,19 @@ class DemoSnapshot:
 
     @classmethod
     def take(cls) -> "DemoSnapshot":
-        tables = _model_tables()
-        before = {table: _rows(table, _columns(table)) for table in tables}
+        tables = model_tables()
+        columns = {table: _columns(table) for table in tables}
+        before = {table: _rows(table, columns[table]) for table in tables}
         with override_settings(CACHES=TEST_CACHES, TASKS=TEST_TASKS), transaction.atomic():
             call_command("load_demo", verbosity=0)
             copies = []
             for table in tables:
-                rows = _rows(table, _columns(table))
+                rows = _rows(table, columns[table])
                 if rows == before[table]:
                     continue
                 if before[table]:
                     raise SnapshotUnusable(f"load_demo changed rows already in {table}")
-                copies.append(TableCopy.of(table))
+                copies.append(TableCopy.of(table, columns[table], rows))
             transaction.set_rollback(True)
         return cls(copies, [tables[copy.table] for copy in copies])
 

@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, models, transaction
 
 from letters.models import Endorsement, Letter, Organisation, Signature
+from tests.demo_snapshot import model_tables
 from tests.helpers import DEMO_FIXTURE, NSPCC_SLUG
 
 APPLE_SLUG = "2021-08-06_apple-privacy-letter"
@@ -26,9 +26,7 @@ def table_snapshot() -> dict[str, list[tuple]]:
 
 def without_times(snapshot: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
     """The rows, less the columns that say when they were written."""
-    models_by_table = {
-        model._meta.db_table: model for model in apps.get_models(include_auto_created=True)
-    }
+    models_by_table = model_tables()
     kept = {}
     with connection.cursor() as cursor:
         for table, rows in snapshot.items():
